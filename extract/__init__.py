@@ -1,0 +1,1 @@
+"""Reading documents (PDF, HTML, text) and extracting facts from them, as pure functions."""

@@ -1,0 +1,1 @@
+"""Prefect flows: ingestion of documents into the warehouse."""

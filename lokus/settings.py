@@ -1,0 +1,35 @@
+"""All configuration in one place: each setting has a default, an environment variable and help."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Lokus settings, read from LOKUS_* environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="LOKUS_", extra="ignore")
+
+    db: Path = Field(Path("data/lokus.duckdb"), description="The DuckDB warehouse file.")
+    model: str = Field(
+        "e5-small-q4",
+        description=(
+            "Embedding model: 'e5-small-q4' (bundled 4-bit multilingual-e5-small, default), "
+            "'minilm' (packaged all-MiniLM-L6-v2), or any sentence-transformers name or local path."
+        ),
+    )
+    chunk_chars: int = Field(800, description="Target characters per search chunk.")
+    chunk_overlap: int = Field(120, description="Characters shared by consecutive chunks.")
+    max_file_mb: int = Field(200, description="Files or downloads larger than this are refused.")
+    http_timeout_s: float = Field(30.0, description="Timeout for fetching a URL.")
+    embed_batch_size: int = Field(32, description="Chunks embedded per batch.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once from the environment)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Search: chunking, embeddings, keyword and semantic index, ranking."""
