@@ -18,6 +18,11 @@ def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def text_hash(text: str) -> str:
+    """SHA-256 hex of a text (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Page:
     """One page of text (HTML and text documents have a single page, number 1)."""
@@ -74,3 +79,8 @@ class Chunk:
     @property
     def chunk_id(self) -> str:
         return f"{self.document_id}-{self.ordinal:05d}"
+
+    @property
+    def content_hash(self) -> str:
+        """The embedding cache key: the same text is embedded once per model."""
+        return text_hash(self.text)
