@@ -22,6 +22,7 @@ from flows.steps import (
 from lokus.settings import get_settings
 from warehouse.db import connect
 from warehouse.load import known_sha256, load_document
+from warehouse.publish import checkpoint_and_close, publish
 from warehouse.runs import Failure, RunCounts, finish_run, record_failure, start_run
 
 BATCH = 8  # documents read concurrently before loading; bounds memory
@@ -152,7 +153,8 @@ def ingest(
         embedded = index_task(db_path, model)
     status = "failed" if targets == [] and counts.failures else "completed"
     duration = finish_run(conn, run_id, counts, status=status)
-    conn.close()
+    checkpoint_and_close(conn)
+    publish(db_path)
     summary = IngestSummary(
         run_id, db_path, counts.new, counts.updated, counts.unchanged, counts.withdrawn,
         counts.failures, embedded, duration,

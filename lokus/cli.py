@@ -113,12 +113,13 @@ def sql(
     db: DbOption = None,
 ) -> None:
     """Run one read-only SQL statement against the warehouse (no writes, no file access)."""
+    from warehouse.publish import reading_path
     from warehouse.sql import QueryRefused, open_readonly, run_query
 
     if fmt not in ("table", "csv", "json"):
         raise fail("--format must be table, csv or json")
     try:
-        conn = open_readonly(db_path(db))
+        conn = open_readonly(reading_path(db_path(db)))
         result = run_query(conn, statement, max_rows=max_rows, timeout_s=timeout)
     except (WarehouseError, QueryRefused) as exc:
         raise fail(str(exc)) from exc

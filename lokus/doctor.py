@@ -45,10 +45,12 @@ def database(path: Path) -> dict[str, object]:
         return info
     info["size"] = f"{path.stat().st_size / 1e6:.2f} MB"
     from warehouse.db import WarehouseError
+    from warehouse.publish import published_path
     from warehouse.sql import open_readonly
 
+    info["published copy"] = str(published_path(path)) if published_path(path).exists() else "none"
     try:
-        conn = open_readonly(path)
+        conn = open_readonly(published_path(path) if published_path(path).exists() else path)
     except WarehouseError as exc:
         info["status"] = str(exc)
         return info
