@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,22 @@ LOCKED_CONFIG = {
     "autoload_known_extensions": False,
     "lock_configuration": True,
 }
+
+
+# Functions and tables that would show the server's paths, settings or environment, or run
+# SQL from a string (and so escape this check). The catalog listings analysts need stay open.
+PRIVATE_FUNCTIONS = {
+    "current_setting", "getenv", "which_secret", "query", "query_table", "json_execute_serialized_sql",
+}
+PRIVATE_PREFIXES = ("duckdb_", "pragma_")
+PUBLIC_CATALOG = {
+    "duckdb_tables", "duckdb_views", "duckdb_columns", "duckdb_schemas", "duckdb_types",
+    "duckdb_functions", "duckdb_keywords", "duckdb_constraints", "duckdb_indexes",
+    "duckdb_sequences", "duckdb_dependencies", "pragma_table_info", "pragma_show",
+    "pragma_version",
+}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
+_CALL_AFTER = re.compile(r'"?\s*\(')
 
 
 class QueryRefused(Exception):
@@ -55,7 +72,26 @@ def check_statement(sql: str) -> str:
     if statement.type not in ALLOWED:
         kind = statement.type.name.replace("_", " ")
         raise QueryRefused(f"read-only workspace: {kind} statements are refused; only SELECT runs")
+    check_private(statement.query)
     return statement.query
+
+
+def check_private(sql: str) -> None:
+    """Refuse SQL naming a function that shows the server's files, settings or environment.
+
+    A scan of every name in the text (quoted ones too) rather than of the parse tree: cruder,
+    but quoting cannot dodge it and it covers every statement kind.
+    """
+    for match in _NAME.finditer(sql):
+        word = match.group().lower()
+        if word in PUBLIC_CATALOG:
+            continue
+        called = _CALL_AFTER.match(sql, match.end()) is not None
+        if word.startswith(PRIVATE_PREFIXES) or (word in PRIVATE_FUNCTIONS and called):
+            raise QueryRefused(
+                f"{word} is not available here: it would show the server's files, settings or "
+                "environment, or run SQL given as a string"
+            )
 
 
 def run_query(
