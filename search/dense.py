@@ -1,0 +1,107 @@
+"""Exact dense retrieval: cosine similarity (inner product of unit vectors) over chunk vectors.
+
+Two interchangeable backends, measured in bench/bench_search.py: `numpy` keeps the matrix of
+an index in memory once per connection (reloaded when a build bumps the index generation),
+`duckdb` computes `list_inner_product` in SQL on every query.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+
+from search.index import IndexInfo
+
+Hit = tuple[str, str, float]  # chunk_id, document_id, score
+
+_ACTIVE_VECTORS = """
+    SELECT c.chunk_id, c.document_id, e.vector
+    FROM chunks c
+    JOIN documents d USING (document_id)
+    JOIN embeddings e ON e.model = ? AND e.content_hash = c.content_hash
+    WHERE d.status = 'active'
+    ORDER BY c.chunk_id
+"""
+
+
+@dataclass(frozen=True)
+class DenseMatrix:
+    """The vectors of an index's active chunks, one row per chunk."""
+
+    model: str
+    generation: int
+    chunk_ids: list[str]
+    document_ids: list[str]
+    matrix: np.ndarray  # (n_chunks, dim) float32, unit rows
+
+    @classmethod
+    def load(cls, conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> DenseMatrix:
+        cols = conn.execute(_ACTIVE_VECTORS, [info.model]).fetchnumpy()
+        vectors = cols["vector"]
+        matrix = (
+            np.stack(vectors).astype(np.float32, copy=False)
+            if len(vectors)
+            else np.zeros((0, info.dim), dtype=np.float32)
+        )
+        return cls(
+            info.model,
+            info.generation,
+            [str(c) for c in cols["chunk_id"]],
+            [str(d) for d in cols["document_id"]],
+            matrix,
+        )
+
+    def top(self, query: np.ndarray, n: int) -> list[Hit]:
+        """The n chunks most similar to a unit query vector, best first."""
+        if not len(self.chunk_ids) or n <= 0:
+            return []
+        scores = self.matrix @ query.astype(np.float32, copy=False)
+        n = min(n, len(scores))
+        best = np.argpartition(-scores, n - 1)[:n]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(self.chunk_ids[i], self.document_ids[i], float(scores[i])) for i in best]
+
+
+_matrices: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def dense_matrix(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> DenseMatrix:
+    """The connection's cached matrix for this index, loaded on first use or after a rebuild."""
+    with _lock:
+        cached = _matrices.get(conn)
+        if cached is None or (cached.model, cached.generation) != (info.model, info.generation):
+            cached = DenseMatrix.load(conn, info)
+            _matrices[conn] = cached
+        return cached
+
+
+def dense_top_numpy(conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.ndarray, n: int) -> list[Hit]:
+    """Top n chunks by cosine, from the in-memory matrix."""
+    return dense_matrix(conn, info).top(query, n)
+
+
+def dense_top_duckdb(
+    conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.ndarray, n: int
+) -> list[Hit]:
+    """Top n chunks by cosine, computed in SQL."""
+    rows = conn.execute(
+        """
+        SELECT c.chunk_id, c.document_id, list_inner_product(e.vector, ?::FLOAT[]) AS score
+        FROM chunks c
+        JOIN documents d USING (document_id)
+        JOIN embeddings e ON e.model = ? AND e.content_hash = c.content_hash
+        WHERE d.status = 'active'
+        ORDER BY score DESC, c.chunk_id
+        LIMIT ?
+        """,
+        [query.astype(np.float32).tolist(), info.model, n],
+    ).fetchall()
+    return [(c, d, float(s)) for c, d, s in rows]
+
+
+DENSE_BACKENDS = {"numpy": dense_top_numpy, "duckdb": dense_top_duckdb}
