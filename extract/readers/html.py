@@ -157,9 +157,7 @@ def html_tables(tree: lxml_html.HtmlElement) -> list[Table]:
     for table in tree.iter("table"):
         if table.xpath(".//table") or table.xpath("ancestor::nav|ancestor::footer|ancestor::header"):
             continue
-        rows = [
-            _cells(row) for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-        ]
+        rows = [_cells(row) for row in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
         rows = [row for row in rows if any(row)]
         if sum(len(row) for row in rows) >= 2:
             tables.append(Table(page=1, index=len(tables), rows=rows))
@@ -196,11 +194,7 @@ def read_html(data: bytes, source_uri: str, *, declared_charset: str | None = No
     if not main.strip():
         raise EmptyDocument("HTML page has no readable text")
     title = _title(tree, title, main)
-    published = (
-        stated
-        or date_from_url(canonical or web_url)
-        or find_stated_date(main, skip=title)
-    )
+    published = stated or date_from_url(canonical or web_url) or find_stated_date(main, skip=title)
     return Document(
         source_uri=source_uri,
         sha256=hashlib.sha256(data).hexdigest(),

@@ -132,8 +132,7 @@ def read_pdf(data: bytes, source_uri: str) -> Document:
         raise CorruptDocument(f"malformed PDF: no page could be read ({page_errors[0]})")
     if not any(page.text.strip() for page in pages):
         raise EmptyDocument(
-            f"PDF has {len(pages)} page(s) but no text layer "
-            "(scanned or image-only; OCR is not supported)"
+            f"PDF has {len(pages)} page(s) but no text layer (scanned or image-only; OCR is not supported)"
         )
     metadata["pages"] = str(len(pages))
     if page_errors:

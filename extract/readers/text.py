@@ -11,9 +11,7 @@ from extract.readers.dates import find_stated_date
 from extract.readers.encoding import decode_bytes
 
 MAX_TITLE_CHARS = 300
-_SOURCE_LINE = re.compile(
-    r"^(?:(?:sumber|source|url|link|tautan)\s*:\s*)?<?(https?://\S+?)>?$", re.I
-)
+_SOURCE_LINE = re.compile(r"^(?:(?:sumber|source|url|link|tautan)\s*:\s*)?<?(https?://\S+?)>?$", re.I)
 _SOURCE_LABEL = re.compile(r"^(?:sumber|source|url|link|tautan)\s*:$", re.I)
 # A wrapped URL's next line: one token of URL characters that starts in lower case or a digit.
 _URL_CONTINUATION = re.compile(r"^[a-z0-9][\w\-./?=&%#~+:;,@!]*$")
