@@ -9,6 +9,7 @@ from warehouse.fetch_state import (
     FetchState,
     WithdrawRefused,
     apply_listing,
+    failed,
     get_state,
     put_state,
     state_after_fetch,
@@ -47,6 +48,17 @@ def test_not_modified_keeps_validators_and_hash(warehouse):
     state = get_state(warehouse, A)
     assert (state.etag, state.content_sha256, state.last_status) == ('"e1"', "aa", 304)
     assert state.last_modified == first.last_modified and state.final_url == A
+
+
+def test_read_failure_is_remembered_until_the_bytes_change(warehouse):
+    broken = failed(fetched(A, "aa"), ValueError("truncated PDF"))
+    put_state(warehouse, broken)
+    assert get_state(warehouse, A).last_error == "ValueError: truncated PDF"
+    after_304 = state_after_fetch(get_state(warehouse, A), uri=A, source="kota", status=304,
+                                  etag=None, last_modified=None, final_url=None,
+                                  content_sha256=None)
+    assert after_304.last_error == "ValueError: truncated PDF"
+    assert fetched(A, "bb").last_error is None  # new bytes: a fresh start
 
 
 def test_listing_withdraws_missing_and_restores_returning(warehouse):

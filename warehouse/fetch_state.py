@@ -7,7 +7,7 @@ document load they belong to, so a crash leaves both or neither.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 
 import duckdb
@@ -30,6 +30,7 @@ class FetchState:
     last_status: int | None = None
     last_fetched_at: datetime | None = None
     withdrawn_at: datetime | None = None
+    last_error: str | None = None  # "ErrorClass: message" when these bytes failed to read/load
 
 
 COLUMNS = tuple(f.name for f in fields(FetchState))
@@ -85,7 +86,11 @@ def state_after_fetch(
     final_url: str | None,
     content_sha256: str | None,
 ) -> FetchState:
-    """The state to store after a fetch; a 304 keeps the validators and hash it confirmed."""
+    """The state to store after a fetch; a 304 keeps the validators, hash and error it confirmed.
+
+    After a 200 whose bytes then fail to read or load, store `failed(state, exc)` instead, so
+    the next run can report the failure again from a 304 without downloading or reading.
+    """
     kept = previous if previous is not None and status == 304 else None
     return FetchState(
         uri=uri,
@@ -97,7 +102,13 @@ def state_after_fetch(
         last_status=status,
         last_fetched_at=datetime.now(),
         withdrawn_at=None,
+        last_error=kept.last_error if kept else None,
     )
+
+
+def failed(state: FetchState, error: BaseException) -> FetchState:
+    """The state with the reason its bytes could not be read or loaded."""
+    return replace(state, last_error=f"{type(error).__name__}: {error}")
 
 
 def apply_listing(

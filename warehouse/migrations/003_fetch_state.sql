@@ -9,5 +9,6 @@ CREATE TABLE fetch_state (
     final_url       VARCHAR,                 -- where redirects ended
     last_status     INTEGER,                 -- HTTP status of the last fetch (304 = unchanged)
     last_fetched_at TIMESTAMP,
-    withdrawn_at    TIMESTAMP                -- set when the source stopped listing it; NULL = listed
+    withdrawn_at    TIMESTAMP,               -- set when the source stopped listing it; NULL = listed
+    last_error      VARCHAR                  -- why these bytes could not be read or loaded, if so
 );
