@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
@@ -372,7 +373,7 @@ def fetch_file(
         raise MissingFile(f"file not found: {file}", url=path) from None
     except OSError as exc:
         raise FetchFailed(f"cannot read {file}: {exc.strerror or exc}", url=path) from exc
-    if not file.is_file():
+    if not S_ISREG(stat.st_mode):
         raise UnsupportedURL(f"{file} is not a regular file", url=path)
     tag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
     modified = formatdate(stat.st_mtime, usegmt=True)
