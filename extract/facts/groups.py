@@ -1,0 +1,189 @@
+"""Groups (kelompok) of a visit: number, topic and host unit.
+
+Forms: numbered groups ("Kelompok I “Topik … pada Bappeda”; Kelompok II …"), a count with a list
+of loci ("dibagi empat kelompok … Mulai dari A, B, C dan D"), sub-themes attached to a locus
+("Desa X dipilih untuk sub-tema Y"), focus areas ("memfokuskan pada bidang A, B dan C"), and
+as a last resort the theme of the training ("tema pelatihan adalah terkait transformasi digital").
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.facts.context import DocContext
+from extract.facts.model import Group
+from extract.facts.numbers import to_int
+from extract.facts.regions import Region
+from extract.facts.text import evidence
+from extract.facts.units import find_units
+
+QUOTES = "“”\"'‘’"
+_GROUP_NO = r"(?P<no>\d{1,2}|[IVX]{1,4}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
+NUMBERED = re.compile(rf"\bKelompok\s+{_GROUP_NO}\b\s*[:.\-–]?\s*", re.I)
+SPLIT_UNIT = re.compile(r"\s(?:pada|di|ke|bersama)\s+")
+UNIT_START = re.compile(
+    r"^(?:Kantor|Dinas|Badan|Bagian|Kecamatan|Kelurahan|Desa|Sekretariat|Inspektorat|RSUD|"
+    r"Puskesmas|Unit|UPT|Pemerintah|Pemkot|Pemkab|[A-Z]{3,})"
+)
+TOPIC_MARK = re.compile(
+    r"\b(?:topik|tema|sub-?tema|fokus(?:\s+bahasan)?|pokok\s+bahasan|membahas)\s*:?\s*", re.I
+)
+COUNT = re.compile(
+    r"\b(?:dibagi|terbagi|terdiri\s+(?:atas|dari))\s+(?:menjadi\s+|dalam\s+|ke\s+dalam\s+)?"
+    r"(?P<n>\d{1,2}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+kelompok\b",
+    re.I,
+)
+LIST_START = re.compile(r"\b(?:mulai\s+dari|yaitu|yakni|antara\s+lain|lokus|locus|:)\s+", re.I)
+FOCUS = re.compile(r"\b(?:memfokuskan|fokus|berfokus|difokuskan)\s+(?:pada|ke)\s+(?:bidang\s+)?", re.I)
+THEME = re.compile(
+    r"\btema\s+(?:pelatihan|kegiatan|kunjungan|diklat|studi\s+lapangan|benchmarking)\s+"
+    r"(?:adalah|yaitu|yakni|ialah)?\s*(?:terkait\s+|tentang\s+|mengenai\s+)?(?P<topic>[^.,;]{5,120})",
+    re.I,
+)
+SUBTHEME = (
+    r"\s+(?:dipilih\s+untuk|menjadi\s+tujuan|untuk|dengan)\s+(?:sub-?tema|tema|topik)\s+"
+    r"(?P<topic>[^,.;]{5,160})"
+)
+SPECIFIER = re.compile(r"^.*?\b(?:yaitu|yakni)\s+(?:di\s+)?", re.I)
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    value = text.strip().strip(QUOTES + " ;,.").strip()
+    value = re.sub(r"\s+", " ", value.replace("“", "").replace("”", "").replace('"', ""))
+    return value or None
+
+
+def split_items(text: str, expected: int | None) -> list[str]:
+    """Split a list "A, B, C dan D" (or "A serta B") into items, using the expected count if known.
+
+    When an inner item already contains "dan", "dan" belongs to the items, not the list.
+    """
+    text = text.strip().rstrip(".")
+    options = [re.split(r"\s+serta\s+", text)]
+    commas = [p.strip() for p in re.split(r",\s*", text) if p.strip()]
+    if commas and not any(re.search(r"\sdan\s", c) for c in commas[:-1]):
+        last = re.split(r"\s+dan\s+", commas[-1])
+        options.append(commas[:-1] + last)
+    options.append(commas)
+    options.append(re.split(r"\s+dan\s+", text))
+    if expected:
+        for items in options:
+            if len(items) == expected:
+                return [i.strip() for i in items]
+    return [i.strip() for i in (options[1] if len(options) > 2 else options[0])]
+
+
+def _starts_with_unit(text: str) -> bool:
+    units = find_units(text[:80])
+    return bool(UNIT_START.match(text)) or bool(units and units[0].start == 0)
+
+
+def numbered_groups(ctx: DocContext) -> list[Group]:
+    """ "Kelompok I …; Kelompok II …" anywhere in a page (groups may run over several sentences)."""
+    groups: list[Group] = []
+    for sentence in ctx.sentences:
+        text = sentence.text
+        starts = list(NUMBERED.finditer(text))
+        for i, match in enumerate(starts):
+            end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
+            body = text[match.end() : end].strip()
+            number = to_int(match.group("no"))
+            if number is None or len(body) < 5:
+                continue
+            topic, unit = body, None
+            marker = TOPIC_MARK.search(body)
+            split = [m for m in SPLIT_UNIT.finditer(body) if _starts_with_unit(body[m.end() :])]
+            if split:
+                topic, unit = body[: split[-1].start()], body[split[-1].end() :]
+            if marker and marker.start() < 40:
+                topic = topic[marker.end() :] if marker.end() < len(topic) else topic
+            groups.append(Group(number, _clean(topic), _clean(unit), sentence.page, evidence(body), 0.85))
+    return _dedupe(groups)
+
+
+def counted_groups(ctx: DocContext) -> list[Group]:
+    """ "dibagi empat kelompok … Mulai dari A, B, C dan D": one group per locus listed."""
+    groups: list[Group] = []
+    for i, sentence in enumerate(ctx.sentences):
+        count = COUNT.search(sentence.text)
+        if not count:
+            continue
+        expected = to_int(count.group("n"))
+        tail = sentence.text[count.end() :]
+        start = LIST_START.search(tail)
+        if not start and i + 1 < len(ctx.sentences):
+            tail = ctx.sentences[i + 1].text
+            start = LIST_START.search(tail)
+        if not start:
+            continue
+        items = split_items(tail[start.end() :], expected)
+        for item in items:
+            unit = _clean(SPECIFIER.sub("", item))
+            if unit:
+                groups.append(Group(None, None, unit, sentence.page, evidence(sentence.text), 0.7))
+    return groups
+
+
+def attach_subthemes(ctx: DocContext, groups: list[Group]) -> list[Group]:
+    """Give a group the sub-theme written for its locus ("Desa X dipilih untuk sub-tema Y")."""
+    attached = []
+    for group in groups:
+        topic = group.topic
+        if topic is None and group.host_unit:
+            pattern = re.compile(re.escape(group.host_unit) + SUBTHEME, re.I)
+            for sentence in ctx.sentences:
+                found = pattern.search(sentence.text)
+                if found:
+                    topic = _clean(re.split(r"\s+sedangkan\s+", found.group("topic"))[0])
+                    break
+        attached.append(Group(group.group_no, topic, group.host_unit, group.page, group.evidence,
+                              group.confidence))  # fmt: skip
+    return attached
+
+
+def focus_groups(ctx: DocContext) -> list[Group]:
+    """ "Peserta … akan memfokuskan pada bidang A, B, C": one topic per area."""
+    for sentence in ctx.sentences:
+        found = FOCUS.search(sentence.text)
+        if found and re.search(r"\bpeserta\b", sentence.text, re.I):
+            items = split_items(sentence.text[found.end() :], None)
+            if len(items) >= 2:
+                return [Group(None, _clean(t), None, sentence.page, evidence(sentence.text), 0.6)
+                        for t in items if _clean(t)]  # fmt: skip
+    return []
+
+
+def theme_group(ctx: DocContext) -> list[Group]:
+    """The training's theme as the one topic, when no groups are written."""
+    for sentence in ctx.sentences:
+        found = THEME.search(sentence.text)
+        if found:
+            return [
+                Group(None, _clean(found.group("topic")), None, sentence.page, evidence(sentence.text), 0.5)
+            ]
+    return []
+
+
+def _dedupe(groups: list[Group]) -> list[Group]:
+    seen: set[tuple] = set()
+    kept = []
+    for group in groups:
+        key = (group.group_no, (group.topic or "").lower(), (group.host_unit or "").lower())
+        if key not in seen:
+            seen.add(key)
+            kept.append(group)
+    return kept
+
+
+def extract_groups(ctx: DocContext, host: Region | None = None) -> list[Group]:
+    """The visit's groups, from the most explicit form the document uses."""
+    groups = numbered_groups(ctx)
+    if not groups:
+        groups = attach_subthemes(ctx, counted_groups(ctx))
+    if not groups:
+        groups = focus_groups(ctx)
+    if not groups:
+        groups = theme_group(ctx)
+    return _dedupe(groups)

@@ -1,0 +1,234 @@
+"""People named with a role: "Kepala BPSDM Maluku Syuryadi Sabirin", "Bupati Maros, Bapak H.A.S.
+Chaidir Syam", "Ibu Nurwahyudianti, Widyaiswara Ahli Madya …", "dipimpin oleh Dr. Suroyo".
+
+A role starts with a head word (Kepala, Bupati, Staf Ahli …) and runs over role vocabulary
+(`data/role_words.txt`), acronyms and region names; the first capitalised words after it that are
+none of those are the name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from extract.facts.context import DocContext
+from extract.facts.model import Person
+from extract.facts.regions import RegionMention
+from extract.facts.text import evidence
+from extract.facts.units import canonical_unit
+
+ROLE_HEAD = re.compile(
+    r"\b(?:(?:Plt\.?|Plh\.?|Pj\.?)\s+)?(?:Wakil\s+)?(?:Kepala|Sekretaris(?:\s+Daerah)?|Sekda\w*|Bupati|Wabup|"
+    r"Wali\s*kota|Wawali|Gubernur|Wagub|Staf+\s+Ahli|Asisten|Kabid|Kabag|Kasubag|Camat|Lurah|Kades|"
+    r"Menteri|Mendagri|Dirjen|Direktur(?:\s+Jenderal)?|Deputi|Ketua|Widyaiswara|Kapusdiklat|Kadis|Kaban|"
+    r"Inspektur|Rektor)\b",
+    re.I,
+)
+LED_BY = re.compile(r"\b(?:dipimpin|diketuai)\s+(?:langsung\s+)?(?:oleh\s+)?", re.I)
+HONORIFICS = {"bapak", "ibu", "bpk", "bu", "pak", "sdr", "saudara", "saudari"}
+TITLES_BEFORE = {"dr", "drs", "dra", "h", "hj", "ir", "prof", "dt", "datuk", "kh", "ust", "habib"}
+DEGREE = re.compile(r"^(?:S\.?\w{1,4}|M\.?\w{1,4}|SE|SH|ST|SP|MM|MSi|MPd|MH|MT|MAP|MBA|Ph\.?D|Ak|CA)\.?$")
+PARTICLES = {"al", "bin", "binti", "van", "de", "el"}
+TOKEN = re.compile(r"\([^()]{0,80}\)|[A-Za-z][\w'’\-]*(?:\.[A-Za-z]+)*\.?|\d+|,|;|\S")
+MAX_ROLE_TOKENS = 16
+# Heads whose next capitalised words are a place ("Camat Bantimurung"): the name comes after a comma.
+PLACE_HEADS = re.compile(r"^(?:camat|lurah|kades|kepala\s+desa)$", re.I)
+MAX_NAME_TOKENS = 6
+
+
+@lru_cache(maxsize=1)
+def role_words() -> frozenset[str]:
+    text = resources.files("extract.facts.data").joinpath("role_words.txt").read_text("utf-8")
+    words = set()
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            words.update(line.split())
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Tok]:
+    return [Tok(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _plain(token: str) -> str:
+    return token.lower().rstrip(".")
+
+
+def _in_region(tok: Tok, regions: list[RegionMention]) -> bool:
+    return any(m.start <= tok.start and tok.end <= m.end for m in regions)
+
+
+def is_role_token(tok: Tok, regions: list[RegionMention]) -> bool:
+    """A token that continues a role: role vocabulary, an acronym, a unit's name, a Roman numeral,
+    a region name."""
+    word = tok.text
+    if word.startswith("("):
+        return True
+    if _plain(word) in role_words() or _in_region(tok, regions) or canonical_unit(word.rstrip(".")):
+        return True
+    bare = word.rstrip(".")
+    return (len(bare) >= 2 and bare.isupper() and "." not in bare) or bool(re.fullmatch(r"[IVX]+", bare))
+
+
+def is_name_token(tok: Tok) -> bool:
+    word = tok.text
+    if word in (",", ";") or word.startswith("("):
+        return False
+    return (word[:1].isupper() and _plain(word) not in role_words()) or _plain(word) in PARTICLES
+
+
+def read_name(toks: list[Tok], i: int) -> tuple[str, int] | None:
+    """A person's name starting at token i (after honorifics), with titles and degrees dropped."""
+    while i < len(toks) and _plain(toks[i].text) in HONORIFICS:
+        i += 1
+    parts: list[str] = []
+    j = i
+    while j < len(toks) and len(parts) < MAX_NAME_TOKENS:
+        word = toks[j].text
+        plain = _plain(word)
+        if plain in TITLES_BEFORE and not parts:
+            j += 1
+            if j < len(toks) and toks[j].text == ",":  # "Drs, Tri Widayanto"
+                j += 1
+            continue
+        if re.fullmatch(r"(?:[A-Z]\.){2,}", word):  # initials "H.A.S."
+            parts.append(word)
+            j += 1
+            continue
+        if DEGREE.match(word) and parts:
+            j += 1
+            continue
+        if word == "," and parts and j + 1 < len(toks) and DEGREE.match(toks[j + 1].text):
+            j += 1
+            continue
+        if is_name_token(toks[j]) and not (plain in PARTICLES and not parts):
+            if len(word.rstrip(".")) == 1 and word.endswith(".") and not parts:
+                j += 1
+                continue
+            parts.append(word.rstrip(".") if not re.fullmatch(r"(?:[A-Z]\.)+", word) else word)
+            j += 1
+            continue
+        break
+    while parts and _plain(parts[-1]) in PARTICLES:
+        parts.pop()
+    if not parts or all(len(p.rstrip(".")) <= 1 for p in parts):
+        return None
+    return " ".join(parts), j
+
+
+def _role_text(text: str, toks: list[Tok]) -> str:
+    if not toks:
+        return ""
+    return " ".join(text[toks[0].start : toks[-1].end].replace(" ,", ",").split()).strip(" ,")
+
+
+def role_then_name(text: str, regions: list[RegionMention]) -> list[tuple[str, str, int]]:
+    """(name, role, position) for every "ROLE NAME", "ROLE, NAME" and "ROLE (NAME)" in a sentence."""
+    toks = tokens(text)
+    found = []
+    for head in ROLE_HEAD.finditer(text):
+        if head.group(0)[:1].islower() and not re.match(r"(?i)wali\s*kota|bupati|gubernur", head.group(0)):
+            continue
+        i = next((k for k, t in enumerate(toks) if t.start >= head.end()), len(toks))
+        if PLACE_HEADS.match(head.group(0)):
+            while i < len(toks) and toks[i].text[:1].isupper():
+                i += 1
+            if i >= len(toks) or toks[i].text != ",":
+                continue
+        role_toks = [t for t in toks if head.start() <= t.start < head.end()]
+        while i < len(toks) and len(role_toks) < MAX_ROLE_TOKENS:
+            tok = toks[i]
+            if tok.text.startswith("(") and read_name(tokens(tok.text[1:-1]), 0):
+                inner = tokens(tok.text[1:-1])
+                name = read_name(inner, 0)
+                if name and name[1] == len(inner) and " " in name[0]:
+                    found.append((name[0], _role_text(text, role_toks), head.start()))
+                    break
+            if tok.text == "," and i + 1 < len(toks) and _in_region(toks[i + 1], regions):
+                i += 1
+                continue
+            if tok.text != "," and is_role_token(tok, regions):
+                role_toks.append(tok)
+                i += 1
+                continue
+            if tok.text == ",":
+                i += 1
+            name = read_name(toks, i)
+            if name:
+                found.append((name[0], _role_text(text, role_toks), head.start()))
+            break
+    return found
+
+
+def name_then_role(text: str) -> list[tuple[str, str, int]]:
+    """ "Ibu Sudarmi Narwis, Kepala Bagian Umum …": a name introduced by an honorific or "oleh"."""
+    found = []
+    for match in re.finditer(r"\b(?:Ibu|Bapak|oleh)\s+", text):
+        toks = tokens(text[match.end() :])
+        name = read_name(toks, 0)
+        if not name or name[1] >= len(toks) or toks[name[1]].text != ",":
+            continue
+        rest = text[match.end() + toks[name[1]].end :]
+        head = ROLE_HEAD.match(rest.lstrip())
+        if head:
+            role = re.split(r"[.;,]| di | yang | bersama ", rest.lstrip())[0]
+            found.append((name[0], " ".join(role.split()), match.start()))
+    return found
+
+
+def led_by(text: str) -> list[tuple[str, str, int]]:
+    """ "dipimpin oleh Dr. Suroyo": the leader of the party, when no role comes with the name."""
+    found = []
+    for match in LED_BY.finditer(text):
+        rest = text[match.end() :]
+        if ROLE_HEAD.match(rest):
+            continue
+        toks = tokens(rest)
+        lead = [t for t in toks[:6]]
+        comma = next((k for k, t in enumerate(lead) if t.text == ","), None)
+        start = comma + 1 if comma is not None and all(t.text[:1].isupper() for t in lead[:comma]) else 0
+        name = read_name(toks, start)
+        if name and (start or " " not in name[0] or _plain(toks[0].text) in TITLES_BEFORE | HONORIFICS):
+            qualifier = " ".join(t.text for t in toks[: start - 1]) if start else ""
+            role = "Pimpinan rombongan" + (f" ({qualifier})" if qualifier else "")
+            found.append((name[0], role, match.start()))
+    return found
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+def extract_people(ctx: DocContext) -> list[Person]:
+    """Named people with their roles, once each (a shorter form of a name merges into the longer)."""
+    people: list[Person] = []
+    for sentence, regions in zip(ctx.sentences, ctx.mentions, strict=True):
+        text = sentence.text
+        found = role_then_name(text, regions) + name_then_role(text) + led_by(text)
+        for name, role, _ in sorted(found, key=lambda f: f[2]):
+            if _plain(name.split()[0]) in role_words():
+                continue
+            people.append(Person(name, role or None, sentence.page, evidence(text), 0.75))
+    return _merge(people)
+
+
+def _merge(people: list[Person]) -> list[Person]:
+    kept: list[Person] = []
+    for person in people:
+        key = _key(person.name)
+        twin = next((k for k in kept if _key(k.name).startswith(key) or key.startswith(_key(k.name))), None)
+        if twin is None:
+            kept.append(person)
+        elif len(key) > len(_key(twin.name)):
+            kept[kept.index(twin)] = Person(person.name, twin.role or person.role, twin.page, twin.evidence,
+                                            twin.confidence)  # fmt: skip
+    return kept

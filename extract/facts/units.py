@@ -1,0 +1,163 @@
+"""Host units: the agencies, kecamatan, kelurahan and desa a visit went to, through an alias table.
+
+`data/units.json` maps every name and acronym to one canonical unit ("Dinas Kependudukan dan
+Catatan Sipil", "Dispendukcapil" → "Disdukcapil"). A unit qualified by a region other than the
+host ("Dinas Perhubungan Kabupaten Lahat") belongs to a visitor, not the host.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from extract.facts.context import DocContext
+from extract.facts.model import HostUnit
+from extract.facts.regions import Region, RegionMention
+from extract.facts.text import evidence
+
+_NAME_WORD = r"[A-Z][A-Za-z'’\-]+"
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    canonical_of: dict[str, str]  # lower-cased name or acronym → canonical
+    acronyms: re.Pattern[str]
+    names: re.Pattern[str]
+    areas: re.Pattern[str]
+    area_kind: dict[str, str]
+    training: frozenset[str]
+
+
+def _name_pattern(name: str) -> str:
+    words = [re.escape(w) for w in re.split(r"[\s,]+", name) if w]
+    return r"[\s,]+".join(words)
+
+
+@lru_cache(maxsize=1)
+def unit_table() -> UnitTable:
+    """The alias table, compiled once."""
+    raw = json.loads(resources.files("extract.facts.data").joinpath("units.json").read_text("utf-8"))
+    canonical_of: dict[str, str] = {}
+    acronyms, names = [], []
+    for unit in raw["units"]:
+        for name in unit["names"]:
+            key = " ".join(re.split(r"[\s,]+", name.lower()))
+            canonical_of[key] = unit["canonical"]
+            is_acronym = " " not in name and any(c.isupper() for c in name[1:])
+            (acronyms if is_acronym else names).append(name)
+    by_length = lambda items: sorted(items, key=len, reverse=True)  # noqa: E731
+    area_kind = {}
+    area_names = []
+    for kind, prefixes in raw["area_units"].items():
+        for prefix in prefixes:
+            area_kind[prefix.lower()] = kind
+            area_names.append(prefix)
+    prefixes = "|".join(re.escape(p) for p in by_length(area_names))
+    areas = rf"\b(?P<prefix>(?i:{prefixes}))\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})"
+    return UnitTable(
+        canonical_of,
+        re.compile(rf"\b(?:{'|'.join(re.escape(a) for a in by_length(acronyms))})\b"),
+        re.compile(rf"\b(?:{'|'.join(_name_pattern(n) for n in by_length(names))})\b", re.I),
+        re.compile(areas),
+        area_kind,
+        frozenset(raw["training_agencies"]),
+    )
+
+
+def canonical_unit(name: str) -> str | None:
+    """The canonical unit of a name or acronym, or None when the table does not know it."""
+    table = unit_table()
+    key = " ".join(re.split(r"[\s,]+", re.sub(r"\s*\([^)]*\)", "", name).strip().lower()))
+    return table.canonical_of.get(key)
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    canonical: str
+    surface: str
+    start: int
+    end: int
+    area_name: str | None = None  # "Karawaci" for "Kecamatan Karawaci"
+
+
+def find_units(text: str) -> list[UnitMention]:
+    """Unit mentions in a text: table names, acronyms, and areas ("Kecamatan Karawaci")."""
+    table = unit_table()
+    found: list[UnitMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (table.names, table.acronyms):
+        for match in pattern.finditer(text):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            canonical = canonical_unit(match.group(0))
+            if canonical:
+                found.append(UnitMention(canonical, match.group(0), match.start(), match.end()))
+                taken.append(match.span())
+    for match in table.areas.finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        kind = table.area_kind[match.group("prefix").lower()]
+        area = re.split(r"\s+(?:Kota|Kabupaten|Kab\.?|Provinsi|dan|yang|di)\b", match.group("name"))[0]
+        found.append(UnitMention(kind, f"{kind} {area}", match.start(), match.end(), area))
+        taken.append(match.span())
+    return sorted(found, key=lambda u: u.start)
+
+
+def _qualifier(text: str, unit: UnitMention, mentions: list[RegionMention]) -> RegionMention | None:
+    """The region written right after a unit ("Bappeda Kota Tangerang", "DPMPTSP (…) Kota Bogor")."""
+    for mention in mentions:
+        gap = text[unit.end : mention.start]
+        if 0 <= mention.start - unit.end <= 40 and re.fullmatch(r"\s*(?:\([^)]*\))?\s*,?\s*", gap):
+            return mention
+    return None
+
+
+ROLE_BEFORE = re.compile(
+    r"\b(?:Kepala|Sekretaris|Kabid|Kabag|Kasubag|Kadis|Kaban|Plt\.?|mantan)\s+(?:(?:[A-Z][\w.]*|dan)\s+){0,6}$",
+    re.I,
+)
+
+
+def is_role_part(text: str, unit: UnitMention) -> bool:
+    """Is the unit part of a person's role ("Kepala BKPSDM …"), i.e. a workplace, not a visited unit?"""
+    return bool(ROLE_BEFORE.search(text[: unit.start]))
+
+
+def extract_host_units(ctx: DocContext, host: Region | None) -> list[HostUnit]:
+    """Units of the host region named in the document, once each."""
+    table = unit_table()
+    units: list[HostUnit] = []
+    seen: set[str] = set()
+    for sentence, mentions in zip(ctx.sentences, ctx.mentions, strict=True):
+        for unit in find_units(sentence.text):
+            if is_role_part(sentence.text, unit) and not unit.area_name:
+                continue
+            qualifier = _qualifier(sentence.text, unit, mentions)
+            regions = [r for r in qualifier.candidates if r.level != "kecamatan"] if qualifier else []
+            of_host = host is not None and any(r.code == host.code for r in regions)
+            if regions and not of_host:
+                continue
+            if unit.canonical in table.training and not of_host:
+                continue
+            region_code = host.code if host else None
+            if unit.area_name:
+                kecamatan = None
+                if unit.canonical == "Kecamatan":
+                    kecamatan = ctx.gazetteer.kecamatan_in(unit.area_name, host.code if host else None)
+                name = f"{unit.canonical} {kecamatan.name if kecamatan else unit.area_name}"
+                region_code = kecamatan.code if kecamatan else region_code
+            else:
+                name = unit.canonical + (f" {host.display}" if of_host and host else "")
+            key = name.lower()
+            if key in seen or any(u.canonical == unit.canonical and not unit.area_name and
+                                  u.name.startswith(unit.canonical) for u in units):  # fmt: skip
+                continue
+            seen.add(key)
+            units.append(HostUnit(
+                name, unit.canonical, unit.surface, host.display if host else None, region_code,
+                sentence.page, evidence(sentence.text), 0.8 if (of_host or unit.area_name) else 0.6,
+            ))  # fmt: skip
+    return units
