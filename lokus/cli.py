@@ -49,6 +49,7 @@ def ingest(
     """Ingest documents through the Prefect `ingest` flow, then print a summary."""
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # offline: no telemetry
     from flows.ingest import ingest as ingest_flow
 
     try:
