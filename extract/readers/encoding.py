@@ -25,6 +25,10 @@ _LATIN_SINGLE_BYTE = {
     "iso8859_13", "iso8859_15", "mac_roman", "mac_latin2", "cp437", "cp850", "cp858",
 }  # fmt: skip
 
+# Legacy CJK and Cyrillic texts are mostly bytes >= 0x80; Indonesian or English text in a
+# single-byte code page has only a few (quotes, dashes, accented names).
+MAX_HIGH_BYTE_SHARE = 0.1
+
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.I)
 
@@ -52,8 +56,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode `data` to text and say which encoding was used.
 
     Order: a byte-order mark; the declared charset (HTTP header or `<meta>`) unless it
-    is UTF-8 and the bytes are not; strict UTF-8; charset-normalizer's guess (a Latin
-    single-byte guess is read as Windows-1252); Windows-1252 with replacement characters.
+    is UTF-8 and the bytes are not; strict UTF-8; Windows-1252 for mostly-ASCII bytes;
+    charset-normalizer's guess (a Latin single-byte guess is read as Windows-1252);
+    Windows-1252 with replacement characters.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -65,6 +70,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         return data.decode("utf-8"), "utf_8"
     except UnicodeDecodeError:
         pass
+    if sum(1 for byte in data if byte >= 0x80) <= len(data) * MAX_HIGH_BYTE_SHARE:
+        try:  # mostly ASCII with a few other bytes: Western text, not a CJK encoding
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     guess = charset_normalizer.from_bytes(data).best()
     if guess is not None:
         codec = normalise_encoding(guess.encoding) or "cp1252"

@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 # stray years in the text. URL paths and datelines are checked separately.
 DATE_PARAMS = {"extensive_search": False, "original_date": True}
 BOILERPLATE_TAGS = (
-    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-    "iframe", "svg", "button", "select",
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "iframe",
+    "svg", "button", "select",
 )  # fmt: skip
 BLOCK_TAGS = (
     "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
@@ -186,13 +186,14 @@ def read_html(data: bytes, source_uri: str, *, declared_charset: str | None = No
         raise CorruptDocument(f"HTML could not be parsed: {exc}") from exc
     canonical = canonical_url(tree, source_uri)
     web_url = source_uri if urlparse(source_uri).scheme in ("http", "https") else None
+    plain = plain_body_text(tree)
+    if not plain.strip():
+        raise EmptyDocument("HTML page has no readable text (only menus, scripts or nothing)")
     main, title, stated = main_content(text, canonical or web_url)
     extractor = "trafilatura"
     if not main.strip():
-        main, extractor = plain_body_text(tree), "plain"
+        main, extractor = plain, "plain"
     main = normalise_newlines(main)
-    if not main.strip():
-        raise EmptyDocument("HTML page has no readable text")
     title = _title(tree, title, main)
     published = stated or date_from_url(canonical or web_url) or find_stated_date(main, skip=title)
     return Document(
