@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(120, description="Characters shared by consecutive chunks.")
     max_file_mb: int = Field(200, description="Files or downloads larger than this are refused.")
     http_timeout_s: float = Field(30.0, description="Timeout for fetching a URL.")
+    http_retries: int = Field(3, description="Retries of a transient HTTP fault (timeout, 429, 5xx).")
+    http_per_host: int = Field(2, description="Concurrent requests to one host at most.")
+    http_delay_s: float = Field(1.0, description="Politeness delay between requests to one host.")
+    http_user_agent: str = Field(
+        "Lokus/0.1 (+knowledge base of benchmarking best practices)",
+        description="User-Agent sent with every request.",
+    )
     embed_batch_size: int = Field(32, description="Chunks embedded per batch.")
 
 

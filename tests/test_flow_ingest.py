@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from tests.conftest import REAL_PDFS, SAMPLES
+from conftest import REAL_PDFS, SAMPLES
 
 pytestmark = pytest.mark.slow
 
