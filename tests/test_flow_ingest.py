@@ -21,7 +21,7 @@ def ingested(tmp_path_factory, prefect_harness):
     for sample in SAMPLES.iterdir():
         if sample.suffix in (".pdf", ".html", ".txt"):
             shutil.copy(sample, folder / sample.name)
-    shutil.copy(REAL_PDFS / "malformed-from-issue-932.pdf", folder / "rusak.pdf")
+    (folder / "rusak.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nrusak")
     shutil.copy(REAL_PDFS / "password-example.pdf", folder / "terkunci.pdf")
     (folder / "kosong.pdf").write_bytes(b"")
     (folder / "terpotong.pdf").write_bytes((SAMPLES / next(
