@@ -32,49 +32,14 @@ SCALAR_FIELDS = ("host_region", "host_province", "program", "cohort", "year", "v
                  "participant_count", "organiser")  # fmt: skip
 LIST_FIELDS = ("groups", "awards", "people", "host_units", "practices")
 STOPWORDS = frozenset(
-    [
-        "dan",
-        "di",
-        "ke",
-        "untuk",
-        "yang",
-        "dari",
-        "atas",
-        "pada",
-        "dengan",
-        "the",
-        "of",
-        "a",
-        "kategori",
-        "serta",
-        "oleh",
-        "sebagai",
-    ]
+    re.findall(
+        r"\w+",
+        "dan di ke untuk yang dari atas pada dengan the of a kategori serta oleh sebagai "
+        "provinsi kabupaten kota pemerintah",  # region words say where, not what
+    )
 )
 TITLES = frozenset(
-    [
-        "dr",
-        "drs",
-        "dra",
-        "h",
-        "hj",
-        "ir",
-        "prof",
-        "bapak",
-        "ibu",
-        "s",
-        "sh",
-        "se",
-        "si",
-        "sip",
-        "msi",
-        "mm",
-        "mpd",
-        "mh",
-        "st",
-        "dt",
-        "kh",
-    ]
+    re.findall(r"\w+", "dr drs dra h hj ir prof bapak ibu s sh se si sip msi mm mpd mh st dt kh")
 )
 MIN_TOKEN_SHARE = 0.6
 

@@ -108,7 +108,7 @@ def make_award(name: str, rest: str, sentence_text: str, page: int, site: Site |
         rest = rest.lstrip()[year_after.end() :]
     name = re.sub(r"\s+(?:tahun\s+)?(?:19|20)\d{2}$", "", name, flags=re.I).strip()
     giver_match = GIVER.match(rest)
-    giver = " ".join(giver_match.group("giver").split()) if giver_match else None
+    giver = " ".join(giver_match.group("giver").split()).rstrip(".") if giver_match else None
     known = canonical_award(name)
     if known:
         canonical, usual_giver = known

@@ -29,7 +29,9 @@ ROLE_HEAD = re.compile(
 LED_BY = re.compile(r"\b(?:dipimpin|diketuai)\s+(?:langsung\s+)?(?:oleh\s+)?", re.I)
 HONORIFICS = {"bapak", "ibu", "bpk", "bu", "pak", "sdr", "saudara", "saudari"}
 TITLES_BEFORE = {"dr", "drs", "dra", "h", "hj", "ir", "prof", "dt", "datuk", "kh", "ust", "habib"}
-DEGREE = re.compile(r"^(?:S\.?\w{1,4}|M\.?\w{1,4}|SE|SH|ST|SP|MM|MSi|MPd|MH|MT|MAP|MBA|Ph\.?D|Ak|CA)\.?$")
+DEGREE = re.compile(
+    r"^(?:[SM]\.[A-Za-z]{1,4}|S\.?[EHTP]|M\.?M|M\.?Si|M\.?Pd|M\.?[HT]|MAP|MBA|Ph\.?D|Ak|CA)\.?$"
+)
 PARTICLES = {"al", "bin", "binti", "van", "de", "el"}
 TOKEN = re.compile(r"\([^()]{0,80}\)|[A-Za-z][\w'’\-]*(?:\.[A-Za-z]+)*\.?|\d+|,|;|\S")
 MAX_ROLE_TOKENS = 16

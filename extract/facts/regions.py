@@ -31,6 +31,9 @@ _PREFIX = re.compile(
     r"\b(" + "|".join(re.escape(p) for p in sorted(PREFIX_KINDS, key=len, reverse=True)) + r")\s*$",
     re.I,
 )
+_LEADING_PREFIX = re.compile(
+    r"^(" + "|".join(re.escape(p) for p in sorted(PREFIX_KINDS, key=len, reverse=True)) + r")\s+", re.I
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*\.?")
 MAX_NAME_WORDS = 5
 
@@ -102,10 +105,10 @@ class Gazetteer:
     def lookup(self, name: str, kind: str | None = None) -> list[Region]:
         """Regions with this name; `kind` (kota/kabupaten/provinsi/kecamatan) narrows the list."""
         text = name.strip()
-        prefix = _PREFIX.search(text.split()[0] + " ") if text.split() else None
-        if prefix and prefix.start() == 0 and len(text.split()) > 1:
-            kind = kind or PREFIX_KINDS[prefix.group(1).lower()]
-            text = text[prefix.end() :].strip() or text
+        prefix = _LEADING_PREFIX.match(text)
+        if prefix and text[prefix.end() :].strip():
+            kind = kind or PREFIX_KINDS[" ".join(prefix.group(1).lower().split())]
+            text = text[prefix.end() :].strip()
         if kind == "kecamatan":
             return list(self._kecamatan.get(squash(text), []))
         found = self._by_key.get(squash(text), [])

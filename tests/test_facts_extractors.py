@@ -1,0 +1,228 @@
+"""Each extractor on small invented Indonesian texts: units, groups, participants, awards, people,
+practices and metrics."""
+
+from extract.facts.awards import extract_awards
+from extract.facts.context import build_context
+from extract.facts.groups import extract_groups, split_items
+from extract.facts.model import Site
+from extract.facts.participants import participant_count, participant_origins
+from extract.facts.people import extract_people
+from extract.facts.practices import extract_practices
+from extract.facts.regions import gazetteer
+from extract.facts.units import canonical_unit, extract_host_units
+from extract.model import Document, Page, content_id
+
+SLEMAN = gazetteer().by_code["34.04"]
+SITE = Site("Kabupaten Sleman", "34.04", "Daerah Istimewa Yogyakarta", 1, "", 0.9)
+
+
+def ctx(*paragraphs: str, title: str = "Berita"):
+    text = "\n\n".join(paragraphs)
+    doc = Document("mem://" + title, content_id(text.encode()), "text", [Page(1, text)], title=title)
+    return build_context(doc)
+
+
+# --- host units ----------------------------------------------------------------------------------
+
+
+def test_unit_aliases_normalise():
+    assert canonical_unit("Dinas Kependudukan dan Catatan Sipil") == "Disdukcapil"
+    assert canonical_unit("Dispendukcapil") == "Disdukcapil"
+    assert canonical_unit("BKPSDMD") == canonical_unit("BKD") == "BKPSDM"
+    assert canonical_unit("Dinas Perindustrian, Perdagangan dan Koperasi") == "Dinas Perindag dan Koperasi"
+    assert canonical_unit("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP)") == "DPMPTSP"
+    assert canonical_unit("Dinas Rahasia Negara") is None
+
+
+def test_host_units_keep_the_host_and_drop_visitors_units():
+    c = ctx(
+        "Peserta belajar di Bappeda Kabupaten Sleman, Dinas Sosial dan Kantor Kecamatan Depok.",
+        "Ketua kelompok berasal dari Dinas Perhubungan Kabupaten Lombok Barat.",
+        "Kepala BKPSDM Kota Mataram Budi Santoso memimpin rombongan.",
+    )
+    units = {u.name: u for u in extract_host_units(c, SLEMAN)}
+    assert "Bappeda Kabupaten Sleman" in units
+    assert "Dinsos" in units
+    assert units["Kecamatan Depok"].region_code.startswith("34.04.")
+    assert not any("Dishub" in name or "BKPSDM" in name for name in units)
+    assert all(u.evidence and u.page == 1 for u in units.values())
+
+
+# --- groups --------------------------------------------------------------------------------------
+
+
+def test_numbered_groups_with_quoted_topics_and_units():
+    c = ctx(
+        "Kelompok I “Digitalisasi Layanan Perizinan pada DPMPTSP Kabupaten Sleman” ; "
+        "Kelompok II “Penguatan Peran Kecamatan dalam Pelayanan Dasar” pada Kantor Kecamatan Depok ; "
+        "Kelompok III “Pengelolaan Arsip Daerah pada Dinas Perpustakaan dan Kearsipan”."
+    )
+    groups = extract_groups(c)
+    assert [(g.group_no, g.topic, g.host_unit) for g in groups] == [
+        (1, "Digitalisasi Layanan Perizinan", "DPMPTSP Kabupaten Sleman"),
+        (2, "Penguatan Peran Kecamatan dalam Pelayanan Dasar", "Kantor Kecamatan Depok"),
+        (3, "Pengelolaan Arsip Daerah", "Dinas Perpustakaan dan Kearsipan"),
+    ]
+
+
+def test_counted_groups_take_the_listed_loci_and_their_subthemes():
+    c = ctx(
+        "Peserta dibagi menjadi 2 kelompok yang berkunjung ke lokus Desa Sumberarum dan Desa Wonokerto.",
+        "Desa Sumberarum dipilih untuk sub-tema Ketahanan Pangan Berbasis Desa, sedangkan Desa Wonokerto "
+        "menjadi tujuan sub-tema Desa Wisata Mandiri.",
+    )
+    groups = extract_groups(c)
+    assert [(g.host_unit, g.topic) for g in groups] == [
+        ("Desa Sumberarum", "Ketahanan Pangan Berbasis Desa"),
+        ("Desa Wonokerto", "Desa Wisata Mandiri"),
+    ]
+
+
+def test_counted_groups_split_to_the_stated_number():
+    c = ctx(
+        "Mereka dibagi empat kelompok. Mulai dari Diskominfo, Bapenda, Dinas Pendidikan dan "
+        "Kecamatan yaitu di Kecamatan Mlati."
+    )
+    assert [g.host_unit for g in extract_groups(c)] == [
+        "Diskominfo",
+        "Bapenda",
+        "Dinas Pendidikan",
+        "Kecamatan Mlati",
+    ]
+
+
+def test_focus_areas_become_topics_and_dan_inside_items_is_kept():
+    c = ctx(
+        "Peserta akan memfokuskan pada bidang Kesehatan, Kependudukan dan Catatan Sipil, Perizinan dan Arsip."
+    )
+    assert [g.topic for g in extract_groups(c)] == [
+        "Kesehatan",
+        "Kependudukan dan Catatan Sipil",
+        "Perizinan dan Arsip",
+    ]
+
+
+def test_split_items_prefers_the_expected_count():
+    assert split_items("A serta B, C dan D", 2) == ["A", "B, C dan D"]
+    assert split_items("A, B, C dan D", 4) == ["A", "B", "C", "D"]
+
+
+# --- participants ----------------------------------------------------------------------------------
+
+
+def test_participant_total_and_origins_that_add_up():
+    c = ctx(
+        "Peserta yang mengikuti benchmarking sebanyak 45 orang, terdiri dari "
+        "Kabupaten Lombok Barat 20 orang, "
+        "Kota Mataram 15 orang dan Kabupaten Sumbawa 10 orang."
+    )
+    assert participant_count(c).value == 45
+    origins = participant_origins(c, SLEMAN.code)
+    assert [(o.origin, o.participants) for o in origins] == [
+        ("Kabupaten Lombok Barat", 20),
+        ("Kota Mataram", 15),
+        ("Kabupaten Sumbawa", 10),
+    ]
+    assert sum(o.participants for o in origins) == 45
+
+
+def test_participants_outrank_the_party_size():
+    c = ctx(
+        "Sebanyak 33 pejabat eselon IV belajar ke Sleman.", "Rombongan berjumlah 40 orang dipimpin Dr. Ahmad."
+    )
+    assert participant_count(c).value == 33
+
+
+def test_origins_listed_without_counts():
+    c = ctx("Para peserta berasal dari Kota Mataram, Kabupaten Bima dan Kabupaten Dompu.")
+    assert [o.origin for o in participant_origins(c, SLEMAN.code)] == [
+        "Kota Mataram",
+        "Kabupaten Bima",
+        "Kabupaten Dompu",
+    ]
+
+
+# --- awards ----------------------------------------------------------------------------------------
+
+
+def test_awards_with_giver_year_and_known_spellings():
+    c = ctx(
+        "Sleman pernah menerima penghargaan Manggala Karya Kencana dari Kepala BKKBN.",
+        "Sleman juga mendapatkan penghargaan Inovatif Government Award 2019 dari Kementerian Dalam Negeri, "
+        "dan penghargaan Kota Cerdas Nusantara untuk kategori kabupaten berpenduduk di atas 1 juta jiwa, "
+        "serta prestasi lainnya.",
+        "Laporan keuangan Sleman kembali diganjar dengan WTP oleh BPK.",
+        "Sleman meraih banyak penghargaan dan apresiasi.",
+    )
+    awards = {a.award: a for a in extract_awards(c, SITE)}
+    assert awards["Innovative Government Award"].year == 2019
+    assert awards["Innovative Government Award"].giver == "Kementerian Dalam Negeri"
+    assert (
+        awards["Manggala Karya Kencana"].giver.startswith("Kepala BKKBN") or awards["Manggala Karya Kencana"]
+    )
+    assert any(name.startswith("Kota Cerdas Nusantara untuk kategori") for name in awards)
+    assert awards["Opini WTP"].giver == "BPK"
+    assert len(awards) == 4
+    assert all(a.recipient == "Kabupaten Sleman" for a in awards.values())
+
+
+def test_ranked_lists_and_contests_are_awards_but_giver_phrases_are_not():
+    c = ctx(
+        "Program Desa Digital masuk dalam jajaran 50 Desa Digital 2022 dari Kementerian Desa.",
+        "Aplikasi Lapor Sleman menjadi inovasi terbaik di ajang Kompetisi Inovasi Daerah 2023.",
+        "Sleman kembali diganjar Penghargaan Pemerintah Pusat.",
+    )
+    awards = [a.award for a in extract_awards(c, SITE)]
+    assert "50 Desa Digital" in awards
+    assert "Kompetisi Inovasi Daerah" in awards
+    assert not any(a.startswith("Pemerintah") for a in awards)
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+def test_people_with_roles_in_several_forms():
+    c = ctx(
+        "Kepala BPSDM Provinsi Nusa Tenggara Barat Hendra Wiratama mengatakan peserta siap belajar.",
+        "Rombongan diterima Staf Ahli Bidang Ekonomi dan Pembangunan Sri Lestari di ruang rapat.",
+        "Sekretaris Daerah (Sekda) Kabupaten Sleman, Drs. Harda Kiswaya, M.Si menyambut rombongan.",
+        "Delegasi dipimpin oleh Ibu Ayu Maharani, Widyaiswara Ahli Madya BPSDM NTB.",
+        "Bupati Sleman, Bapak H.A.S. Kustini Sri Purnomo hadir.",
+        "Kunjungan dipimpin oleh Dr. Yusuf.",
+        "Camat Mlati menyambut peserta.",
+    )
+    people = {p.name: p.role for p in extract_people(c)}
+    assert people["Hendra Wiratama"] == "Kepala BPSDM Provinsi Nusa Tenggara Barat"
+    assert people["Sri Lestari"] == "Staf Ahli Bidang Ekonomi dan Pembangunan"
+    assert people["Harda Kiswaya"].startswith("Sekretaris Daerah")
+    assert people["Ayu Maharani"].startswith("Widyaiswara Ahli Madya")
+    assert people["H.A.S. Kustini Sri Purnomo"] == "Bupati Sleman"
+    assert people["Yusuf"] == "Pimpinan rombongan"
+    assert "Mlati" not in people and len(people) == 6
+
+
+def test_a_shorter_mention_of_a_name_merges_into_the_full_name():
+    c = ctx(
+        "Kepala Dinas Kesehatan Sleman, Budi Santoso Wibowo membuka acara.",
+        "Kepala Dinas Budi menutup acara.",
+    )
+    assert [p.name for p in extract_people(c)] == ["Budi Santoso Wibowo"]
+
+
+# --- practices -------------------------------------------------------------------------------------
+
+
+def test_practices_with_acronym_expansion():
+    c = ctx(
+        "Sleman memiliki Sistem Informasi Desa (Sides) dan layanan Sehari Jadi.",
+        "Dispendukcapil menerapkan Simpel, artinya Sistem Pelayanan Elektronik.",
+        "Badan Perencanaan Pembangunan Daerah (Bappeda) memaparkan program.",
+        "Warga memakai aplikasi Lapor Sleman.",
+    )
+    practices = {p.name: p for p in extract_practices(c, SITE)}
+    assert practices["Sides"].expansion == "Sistem Informasi Desa"
+    assert practices["Simpel"].expansion == "Sistem Pelayanan Elektronik"
+    assert practices["Simpel"].host_unit == "Disdukcapil"
+    assert "Lapor Sleman" in practices
+    assert "Bappeda" not in practices
+    assert all(p.host_region == "Kabupaten Sleman" and p.summary for p in practices.values())
