@@ -11,6 +11,10 @@ TEXT = "#333333"
 GRID = "#dddddd"
 
 
+def _short(label: str, limit: int = 34) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
 def _svg(width: int, height: int, body: list[str], title: str) -> Markup:
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
@@ -52,13 +56,13 @@ def hbar_chart(pairs: Sequence[tuple[object, int]], title: str = "", limit: int 
     if not pairs:
         return Markup("")
     peak = max(v for _, v in pairs) or 1
-    label_w, plot_w, row_h = 190, 280, 24
+    label_w, plot_w, row_h = 240, 300, 24
     width, height = label_w + plot_w + 50, 10 + row_h * len(pairs)
     body = []
     for i, (label, value) in enumerate(pairs):
         y = 6 + i * row_h
         w = max(2, round(plot_w * value / peak))
-        text = str(label) if len(str(label)) <= 28 else str(label)[:27] + "…"
+        text = _short(str(label))
         body.append(
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="{TEXT}">{escape(text)}</text>'
         )
@@ -79,7 +83,7 @@ def heatmap(cells: Mapping[str, Mapping[int, int]], title: str = "", limit: int 
     if not years:
         return Markup("")
     peak = max(cells[t].get(y, 0) for t in topics for y in years) or 1
-    label_w, cell, top = 190, 40, 22
+    label_w, cell, top = 240, 40, 22
     width, height = label_w + cell * len(years) + 10, top + cell * len(topics) + 4
     body = [
         f'<text x="{label_w + i * cell + cell / 2}" y="15" text-anchor="middle" fill="{TEXT}">{y}</text>'
@@ -87,7 +91,7 @@ def heatmap(cells: Mapping[str, Mapping[int, int]], title: str = "", limit: int 
     ]
     for r, topic in enumerate(topics):
         y = top + r * cell
-        text = topic if len(topic) <= 28 else topic[:27] + "…"
+        text = _short(topic)
         body.append(
             f'<text x="{label_w - 6}" y="{y + cell / 2 + 4}" text-anchor="end" fill="{TEXT}">'
             f"{escape(text)}</text>"
