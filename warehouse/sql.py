@@ -71,6 +71,7 @@ def check_statement(sql: str) -> str:
     statement = statements[0]
     if statement.type not in ALLOWED:
         kind = statement.type.name.replace("_", " ")
+        kind = "INSTALL/LOAD" if kind == "LOAD" else kind  # DuckDB parses INSTALL as a LOAD
         raise QueryRefused(f"read-only workspace: {kind} statements are refused; only SELECT runs")
     check_private(statement.query)
     return statement.query
