@@ -65,6 +65,19 @@ def test_numbered_groups_with_quoted_topics_and_units():
     ]
 
 
+def test_group_texts_in_other_forms():
+    c = ctx(
+        "Kelompok 1: Dinas Kependudukan dan Pencatatan Sipil, dengan topik Layanan Akta Sehari Jadi. "
+        "Kelompok 2 berkunjung ke Dinas Sosial untuk mempelajari penanganan kemiskinan terpadu. "
+        "Kelompok tiga ke Bappeda."
+    )
+    assert [(g.group_no, g.topic, g.host_unit) for g in extract_groups(c)] == [
+        (1, "Layanan Akta Sehari Jadi", "Dinas Kependudukan dan Pencatatan Sipil"),
+        (2, "penanganan kemiskinan terpadu", "Dinas Sosial"),
+        (3, None, "Bappeda"),
+    ]
+
+
 def test_counted_groups_take_the_listed_loci_and_their_subthemes():
     c = ctx(
         "Peserta dibagi menjadi 2 kelompok yang berkunjung ke lokus Desa Sumberarum dan Desa Wonokerto.",

@@ -25,8 +25,11 @@ UNIT_START = re.compile(
     r"^(?:Kantor|Dinas|Badan|Bagian|Kecamatan|Kelurahan|Desa|Sekretariat|Inspektorat|RSUD|"
     r"Puskesmas|Unit|UPT|Pemerintah|Pemkot|Pemkab|[A-Z]{3,})"
 )
-TOPIC_MARK = re.compile(
-    r"\b(?:topik|tema|sub-?tema|fokus(?:\s+bahasan)?|pokok\s+bahasan|membahas)\s*:?\s*", re.I
+QUOTED = re.compile(r"[“\"]\s*(?P<q>[^”\"]{3,240}?)\s*(?:[”\"]|$)")
+TOPIC_AFTER = re.compile(
+    r"\b(?:dengan\s+)?(?:topik|tema|sub-?tema|fokus(?:\s+bahasan)?|pokok\s+bahasan|membahas|mempelajari|"
+    r"tentang|terkait|mengenai)\s*:?\s*",
+    re.I,
 )
 COUNT = re.compile(
     r"\b(?:dibagi|terbagi|terdiri\s+(?:atas|dari))\s+(?:menjadi\s+|dalam\s+|ke\s+dalam\s+)?"
@@ -80,26 +83,58 @@ def _starts_with_unit(text: str) -> bool:
     return bool(UNIT_START.match(text)) or bool(units and units[0].start == 0)
 
 
+def _split_unit(text: str) -> tuple[str, str | None]:
+    """("topic", "unit") at the last "pada/di/ke" followed by a unit, else (text, None)."""
+    if _starts_with_unit(text.strip()) and not TOPIC_AFTER.search(text):
+        return "", text
+    split = [m for m in SPLIT_UNIT.finditer(text) if _starts_with_unit(text[m.end() :])]
+    if not split:
+        return text, None
+    return text[: split[-1].start()], text[split[-1].end() :]
+
+
+def parse_group_body(body: str) -> tuple[str | None, str | None]:
+    """Topic and unit of one group's text.
+
+    A quoted topic wins ("“Topik” pada Unit", "“Topik pada Unit”"); otherwise a marker introduces
+    it ("Dinas X dengan topik Y", "ke Dinas X untuk mempelajari Y"); otherwise the text before
+    "pada/di/ke <unit>" is the topic.
+    """
+    quoted = QUOTED.search(body)
+    if quoted:
+        topic, unit = _split_unit(quoted.group("q"))
+        if unit is None:
+            unit = _split_unit(" " + body[quoted.end() :])[1]
+        return _clean(topic), _clean_unit(unit)
+    marker = TOPIC_AFTER.search(body)
+    if marker:
+        head = body[: marker.start()]
+        return _clean(body[marker.end() :]), _clean_unit(_split_unit(" " + head)[1])
+    topic, unit = _split_unit(" " + body)
+    return _clean(topic), _clean_unit(unit)
+
+
+def _clean_unit(unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    return _clean(re.sub(r"\s+(?:untuk|dan|yang|guna|dengan)\s*$", "", unit.strip().rstrip(".;,")))
+
+
 def numbered_groups(ctx: DocContext) -> list[Group]:
-    """ "Kelompok I …; Kelompok II …" anywhere in a page (groups may run over several sentences)."""
+    """ "Kelompok I …; Kelompok II …" (a group's text runs to the next group or the sentence end)."""
     groups: list[Group] = []
     for sentence in ctx.sentences:
         text = sentence.text
         starts = list(NUMBERED.finditer(text))
         for i, match in enumerate(starts):
             end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
-            body = text[match.end() : end].strip()
+            body = text[match.end() : end].strip().rstrip(";,")
             number = to_int(match.group("no"))
             if number is None or len(body) < 5:
                 continue
-            topic, unit = body, None
-            marker = TOPIC_MARK.search(body)
-            split = [m for m in SPLIT_UNIT.finditer(body) if _starts_with_unit(body[m.end() :])]
-            if split:
-                topic, unit = body[: split[-1].start()], body[split[-1].end() :]
-            if marker and marker.start() < 40:
-                topic = topic[marker.end() :] if marker.end() < len(topic) else topic
-            groups.append(Group(number, _clean(topic), _clean(unit), sentence.page, evidence(body), 0.85))
+            topic, unit = parse_group_body(body)
+            if topic or unit:
+                groups.append(Group(number, topic, unit, sentence.page, evidence(body), 0.85))
     return _dedupe(groups)
 
 

@@ -82,7 +82,7 @@ def organiser_candidates(ctx: DocContext, host: Region | None) -> Counter[str]:
 
 
 def regional_programs(ctx: DocContext, host: Region | None) -> Counter[str]:
-    """"Diklat PIM III Regional Lubuk Linggau": a programme run by a regional office."""
+    """ "Diklat PIM III Regional Lubuk Linggau": a programme run by a regional office."""
     from extract.facts.programs import find_programs
 
     scores: Counter[str] = Counter()

@@ -15,15 +15,26 @@ from extract.facts.text import evidence
 _N = r"(?P<n>\d{1,3}(?:\.\d{3})*|\d+)"
 _PEOPLE = r"(?:orang\s+)?(?:peserta|pejabat|ASN|PNS|aparatur|pegawai|camat|lurah|kepala\s+desa)"
 # Participant totals, strongest first: (pattern, confidence).
+# Participant totals, strongest kind first: (pattern, confidence).
+QUANTIFIED = re.compile(
+    rf"\b(?:sebanyak|sejumlah|total(?:\s+terdapat)?|berjumlah|diikuti(?:\s+oleh)?"
+    rf"(?:\s+(?:sekitar|sebanyak|kurang\s+lebih))?|sekitar)\s+{_N}\s+{_PEOPLE}\b",
+    re.I,
+)
+PARTICIPANTS_NUMBERED = re.compile(
+    rf"\bpeserta\b[^.;]{{0,60}}?\b(?:sebanyak|berjumlah|sejumlah|ada|adalah|yaitu|:)\s*{_N}\s+orang\b", re.I
+)
+NUMBER_OF_PARTICIPANTS = re.compile(rf"(?<![\d.,/])\b{_N}\s+{_PEOPLE}\b", re.I)
+PARTY_SIZE = re.compile(
+    rf"\brombongan\b[^.;]{{0,40}}?\b(?:berjumlah|sebanyak|sejumlah)\s+{_N}\s+(?:orang|personil|persenonil|personel)\b",
+    re.I,
+)
 TOTAL_PATTERNS = (
-    (re.compile(rf"\b(?:sebanyak|sejumlah|total(?:\s+terdapat)?|berjumlah|diikuti(?:\s+oleh)?"
-                rf"(?:\s+(?:sekitar|sebanyak|kurang\s+lebih))?|sekitar)\s+{_N}\s+{_PEOPLE}\b", re.I), 0.9),
-    (re.compile(rf"\bpeserta\b[^.;]{{0,60}}?\b(?:sebanyak|berjumlah|sejumlah|ada)\s+{_N}\s+orang\b", re.I),
-     0.9),
-    (re.compile(rf"(?<![\d.,/])\b{_N}\s+{_PEOPLE}\b", re.I), 0.8),
-    (re.compile(rf"\brombongan\b[^.;]{{0,40}}?\b(?:berjumlah|sebanyak|sejumlah)\s+{_N}\s+"
-                r"(?:orang|personil|persenonil|personel)\b", re.I), 0.6),
-)  # fmt: skip
+    (QUANTIFIED, 0.9),
+    (PARTICIPANTS_NUMBERED, 0.9),
+    (NUMBER_OF_PARTICIPANTS, 0.8),
+    (PARTY_SIZE, 0.6),
+)
 COUNT_AFTER_REGION = re.compile(
     r"^\s*(?:[:,(]\s*)?(?:sebanyak\s+)?(?P<n>\d{1,4})\s+(?:orang|peserta)\b", re.I
 )

@@ -18,7 +18,7 @@ _TINGKAT = r"(?:\s*\(\s*[A-Za-z ]{2,20}\s*\))?\s*(?:Tingkat|Tk\.?|TK\.?|Tkt\.?)?
 
 # Diklatpim / Diklat PIM / Diklat Kepemimpinan / Pendidikan dan Pelatihan (Diklat) Kepemimpinan|Pimpinan.
 DIKLATPIM = re.compile(
-    r"\b(?:Diklat\s*-?\s*PIM|Diklat\s+Kepemimpinan|Diklat\s+Pimpinan|"
+    r"\b(?:Diklat\s*-?\s*PIM|PIM(?=\s*(?:Tingkat|Tk\.?)?\s*(?:IV|III|II)\b)|Diklat\s+Kepemimpinan|Diklat\s+Pimpinan|"
     r"Pendidikan\s+dan\s+(?:Pe)?latihan\s+(?:\(\s*Diklat\s*\)\s+)?(?:Kepemimpinan|Pimpinan))"
     + _TINGKAT
     + _LEVEL,

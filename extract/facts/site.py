@@ -53,15 +53,23 @@ def mention_points(text: str, mention: RegionMention, in_title: bool) -> float:
     return points
 
 
+INDONESIAN = (None, "id", "ms")
+
+
 def host_scores(ctx: DocContext) -> dict[str, float]:
-    """Points per region code over the title and every sentence."""
+    """Points per region code over the title and every sentence.
+
+    In a text known not to be Indonesian, a bare capitalised word ("Metro", "Bone") is no evidence:
+    only prefixed names ("Kota Metro") count there.
+    """
     scores: dict[str, float] = defaultdict(float)
+    bare_names_count = ctx.doc.language in INDONESIAN
     texts = [(ctx.title, ctx.title_mentions, True)]
     texts += [(s.text, m, False) for s, m in zip(ctx.sentences, ctx.mentions, strict=True)]
     for text, mentions, in_title in texts:
         for mention in mentions:
             candidates = [r for r in mention.candidates if r.level != "kecamatan"]
-            if not candidates:
+            if not candidates or (mention.prefix is None and not bare_names_count):
                 continue
             points = mention_points(text, mention, in_title) / len(candidates)
             for region in candidates:
