@@ -214,6 +214,18 @@ def test_people_with_roles_in_several_forms():
     assert "Mlati" not in people and len(people) == 6
 
 
+def test_lower_case_roles_need_a_comma_or_title_before_the_name():
+    c = ctx(
+        "Rombongan diterima staf ahli bidang administrasi Drs, Tri Handoko di aula.",
+        "Sambutan dibacakan kepala bidang diklat BKPP, Nurul Aini,S.IP di ruang rapat.",
+        "Ia menjadi kepala sekolah Negeri Bantul sejak lama.",
+    )
+    assert {p.name: p.role for p in extract_people(c)} == {
+        "Tri Handoko": "staf ahli bidang administrasi",
+        "Nurul Aini": "kepala bidang diklat BKPP",
+    }
+
+
 def test_a_shorter_mention_of_a_name_merges_into_the_full_name():
     c = ctx(
         "Kepala Dinas Kesehatan Sleman, Budi Santoso Wibowo membuka acara.",

@@ -138,8 +138,11 @@ def role_then_name(text: str, regions: list[RegionMention]) -> list[tuple[str, s
     toks = tokens(text)
     found = []
     for head in ROLE_HEAD.finditer(text):
-        if head.group(0)[:1].islower() and not re.match(r"(?i)wali\s*kota|bupati|gubernur", head.group(0)):
-            continue
+        # A lower-case head ("staf ahli bidang …") is often no title at all: its name must be set off
+        # by a comma or start with a title ("Drs", "Dr").
+        lower_head = head.group(0)[:1].islower() and not re.match(
+            r"(?i)wali\s*kota|bupati|gubernur", head.group(0)
+        )
         i = next((k for k, t in enumerate(toks) if t.start >= head.end()), len(toks))
         if PLACE_HEADS.match(head.group(0)):
             while i < len(toks) and toks[i].text[:1].isupper():
@@ -162,10 +165,12 @@ def role_then_name(text: str, regions: list[RegionMention]) -> list[tuple[str, s
                 role_toks.append(tok)
                 i += 1
                 continue
-            if tok.text == ",":
+            introduced = tok.text == ","
+            if introduced:
                 i += 1
+            introduced = introduced or (i < len(toks) and _plain(toks[i].text) in TITLES_BEFORE)
             name = read_name(toks, i)
-            if name:
+            if name and (introduced or not lower_head):
                 found.append((name[0], _role_text(text, role_toks), head.start()))
             break
     return found
