@@ -19,7 +19,7 @@ from extract.facts.organiser import extract_organiser
 from extract.facts.participants import participant_origins
 from extract.facts.people import extract_people
 from extract.facts.practices import extract_practices
-from extract.facts.site import extract_site
+from extract.facts.site import extract_site, other_hosts
 from extract.facts.timeline import document_year, extract_dates
 from extract.facts.units import extract_host_units
 from extract.facts.visit import extract_visit
@@ -58,7 +58,8 @@ def extract_facts(doc: Document) -> FactSet:
         lambda: extract_visit(ctx, facts.site, facts.dates, year, organiser, facts.origins),
     )
     facts.visits = [visit] if visit else []
-    facts.host_units = _safely(facts, "host_units", [], lambda: extract_host_units(ctx, host))
+    others = _safely(facts, "other_hosts", (), lambda: other_hosts(ctx, facts.site))
+    facts.host_units = _safely(facts, "host_units", [], lambda: extract_host_units(ctx, host, others))
     facts.groups = _safely(facts, "groups", [], lambda: extract_groups(ctx, host) if visit else [])
     facts.awards = _safely(facts, "awards", [], lambda: extract_awards(ctx, facts.site))
     facts.people = _safely(facts, "people", [], lambda: extract_people(ctx))

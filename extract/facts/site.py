@@ -101,3 +101,24 @@ def extract_site(ctx: DocContext) -> Site | None:
     margin = (best - max(runner_up, 0.0)) / best
     confidence = round(min(0.95, 0.5 + 0.45 * margin), 2)
     return Site(region.display, region.code, region.province, page, text, confidence)
+
+
+STRONG_HOST_CUE = re.compile(
+    r"\b(?:ke|mengunjungi|kunjungi|menuju|lokus|locus)\s+(?:(?:pemerintah|kantor)\s+)?$", re.I
+)
+
+
+def other_hosts(ctx: DocContext, site: Site | None) -> tuple[Region, ...]:
+    """Further kabupaten/kota the visit went to: named right after "ke", "mengunjungi", "lokus"."""
+    found: dict[str, Region] = {}
+    for sentence, mentions in zip(ctx.sentences, ctx.mentions, strict=True):
+        for mention in mentions:
+            regions = [r for r in mention.candidates if r.level in ("kabupaten", "kota")]
+            before = sentence.text[max(0, mention.start - 30) : mention.start]
+            if (
+                len(regions) == 1
+                and STRONG_HOST_CUE.search(before)
+                and (not site or regions[0].code != site.code)
+            ):
+                found[regions[0].code] = regions[0]
+    return tuple(found.values())

@@ -18,6 +18,9 @@ from extract.facts.model import HostUnit
 from extract.facts.regions import Region, RegionMention
 from extract.facts.text import evidence
 
+FUNCTION_WORDS = frozenset(
+    re.findall(r"\w+", "sebagai dan yang di ke dari dalam untuk menuju melalui dengan pada atau serta adalah")
+)
 _NAME_WORD = r"[A-Z][A-Za-z'’\-]+"
 
 
@@ -92,6 +95,8 @@ def find_units(text: str) -> list[UnitMention]:
         for match in pattern.finditer(text):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
+            if any(0 <= match.start() - b <= 2 and text[b : match.start()].strip() == "(" for _, b in taken):
+                continue  # "Dinas X (DX)": the acronym repeats the name just found
             canonical = canonical_unit(match.group(0))
             if canonical:
                 found.append(UnitMention(canonical, match.group(0), match.start(), match.end()))
@@ -100,6 +105,8 @@ def find_units(text: str) -> list[UnitMention]:
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
         kind = table.area_kind[match.group("prefix").lower()]
+        if match.group("name").split()[0].lower() in FUNCTION_WORDS:
+            continue  # "Membangun Desa Sebagai Pusat …" in a title-cased topic
         area = re.split(r"\s+(?:Kota|Kabupaten|Kab\.?|Provinsi|dan|yang|di)\b", match.group("name"))[0]
         found.append(UnitMention(kind, f"{kind} {area}", match.start(), match.end(), area))
         taken.append(match.span())
@@ -126,38 +133,50 @@ def is_role_part(text: str, unit: UnitMention) -> bool:
     return bool(ROLE_BEFORE.search(text[: unit.start]))
 
 
-def extract_host_units(ctx: DocContext, host: Region | None) -> list[HostUnit]:
-    """Units of the host region named in the document, once each."""
+def extract_host_units(ctx: DocContext, host: Region | None, also: tuple[Region, ...] = ()) -> list[HostUnit]:
+    """Units of the host region(s) named in the document, once each.
+
+    `also` are further regions the visit went to. A unit written with another region belongs to
+    that region's visitors; so does the same name written alone elsewhere in the document.
+    """
     table = unit_table()
-    units: list[HostUnit] = []
-    seen: set[str] = set()
+    hosts = {r.code: r for r in (host, *also) if r is not None}
+    found = []
+    visitor_surfaces: set[str] = set()
     for sentence, mentions in zip(ctx.sentences, ctx.mentions, strict=True):
         for unit in find_units(sentence.text):
-            if is_role_part(sentence.text, unit) and not unit.area_name:
-                continue
             qualifier = _qualifier(sentence.text, unit, mentions)
             regions = [r for r in qualifier.candidates if r.level != "kecamatan"] if qualifier else []
-            of_host = host is not None and any(r.code == host.code for r in regions)
-            if regions and not of_host:
+            region = next((hosts[r.code] for r in regions if r.code in hosts), None)
+            if regions and region is None:
+                visitor_surfaces.add(unit.surface.lower())
                 continue
-            if unit.canonical in table.training and not of_host:
-                continue
-            region_code = host.code if host else None
-            if unit.area_name:
-                kecamatan = None
-                if unit.canonical == "Kecamatan":
-                    kecamatan = ctx.gazetteer.kecamatan_in(unit.area_name, host.code if host else None)
-                name = f"{unit.canonical} {kecamatan.name if kecamatan else unit.area_name}"
-                region_code = kecamatan.code if kecamatan else region_code
-            else:
-                name = unit.canonical + (f" {host.display}" if of_host and host else "")
-            key = name.lower()
-            if key in seen or any(u.canonical == unit.canonical and not unit.area_name and
-                                  u.name.startswith(unit.canonical) for u in units):  # fmt: skip
-                continue
-            seen.add(key)
-            units.append(HostUnit(
-                name, unit.canonical, unit.surface, host.display if host else None, region_code,
-                sentence.page, evidence(sentence.text), 0.8 if (of_host or unit.area_name) else 0.6,
-            ))  # fmt: skip
-    return units
+            found.append((sentence, unit, region))
+    units: dict[tuple[str, str | None], HostUnit] = {}
+    for sentence, unit, region in found:
+        if region is None and unit.surface.lower() in visitor_surfaces:
+            continue
+        if unit.canonical in table.training and region is None:
+            continue
+        if is_role_part(sentence.text, unit) and not unit.area_name:
+            continue
+        place = region or host
+        region_code = place.code if place else None
+        if unit.area_name:
+            kecamatan = None
+            if unit.canonical == "Kecamatan":
+                kecamatan = ctx.gazetteer.kecamatan_in(unit.area_name, region_code)
+            name = f"{unit.canonical} {kecamatan.name if kecamatan else unit.area_name}"
+            key = (name.lower(), region_code)
+            region_code = kecamatan.code if kecamatan else region_code
+        else:
+            name = unit.canonical + (f" {region.display}" if region else "")
+            key = (unit.canonical, region_code)
+        earlier = units.get(key)
+        if earlier is not None and (earlier.name != earlier.canonical or region is None):
+            continue
+        units[key] = HostUnit(
+            name, unit.canonical, unit.surface, place.display if place else None, region_code,
+            sentence.page, evidence(sentence.text), 0.8 if (region or unit.area_name) else 0.6,
+        )  # fmt: skip
+    return list(units.values())
