@@ -142,3 +142,18 @@ def test_an_extractor_failure_is_recorded_and_the_others_still_run(monkeypatch):
     facts = extract_facts(document(ARTICLE))
     assert facts.errors == ["awards: ValueError: boom"]
     assert facts.visit.program == "Diklatpim IV" and facts.awards == []
+
+
+def test_one_benchmarking_sentence_is_enough_for_a_visit():
+    text = (
+        "Pemkot Batu Sambut Diklatpim III Kabupaten Tangerang\n\nPeserta Diklatpim III Kabupaten Tangerang "
+        "melakukan benchmarking di Pemerintah Kota Batu (29/08/16) sampai dengan (02/09/16). "
+        "Mereka berjumlah 40 orang."
+    )
+    visit = extract_facts(document(text)).visit
+    assert (visit.host_region, visit.program, visit.participant_count) == ("Kota Batu", "Diklatpim III", 40)
+    assert (visit.start_date, visit.end_date, visit.date_source) == (
+        date(2016, 8, 29),
+        date(2016, 9, 2),
+        "stated",
+    )

@@ -251,3 +251,31 @@ def test_practices_with_acronym_expansion():
     assert "Lapor Sleman" in practices
     assert "Bappeda" not in practices
     assert all(p.host_region == "Kabupaten Sleman" and p.summary for p in practices.values())
+
+
+def test_places_that_do_not_exist_are_not_units():
+    c = ctx("Peserta studi tiru Desa Wisata belajar ke Desa Sumberarum dan Kecamatan Digital Sleman.")
+    assert [u.name for u in extract_host_units(c, SLEMAN)] == ["Desa Sumberarum"]
+
+
+def test_balinese_names_keep_their_leading_i_and_short_forms_merge():
+    c = ctx(
+        "Rombongan diterima Sekretaris Daerah Kabupaten Badung I Wayan Adi Arnawa di Puspem.",
+        "Sekda Adi Arnawa menjelaskan berbagai inovasi.",
+    )
+    assert [(p.name, p.role) for p in extract_people(c)] == [
+        ("I Wayan Adi Arnawa", "Sekretaris Daerah Kabupaten Badung")
+    ]
+
+
+def test_listed_loci_joined_by_serta():
+    c = ctx(
+        "Peserta dibagi menjadi empat kelompok, yakni Dinas Komunikasi dan Informatika, Dinas Kesehatan, "
+        "Dinas Sosial serta Kecamatan Mlati."
+    )
+    assert [g.host_unit for g in extract_groups(c)] == [
+        "Dinas Komunikasi dan Informatika",
+        "Dinas Kesehatan",
+        "Dinas Sosial",
+        "Kecamatan Mlati",
+    ]

@@ -94,3 +94,10 @@ def test_kepmendagri_decree_table_from_a_real_pdf():
         m.indicator: m.value for m in metrics if m.subject == "Kabupaten Aceh Selatan" and m.unit != "km²"
     }
     assert 18 in counts.values() and 260 in counts.values()
+
+
+def test_a_year_is_not_an_index_value():
+    found = sentence_metrics("Indeks Kepuasan Masyarakat Kota Mataram tahun 2022 mencapai 88,12.")
+    assert [(indicator, value) for _, value, _, indicator, _, _ in found] == [
+        ("Indeks Kepuasan Masyarakat Kota Mataram", pytest.approx(88.12))
+    ]

@@ -59,8 +59,10 @@ def canonical_award(name: str) -> tuple[str, str | None] | None:
     """(canonical name, usual giver) of a known award that `name` names or starts with, else None."""
     table = award_table()
     plain = re.sub(r"\s*\([^)]*\)", "", name).strip()
-    if plain.lower() in table:
-        return table[plain.lower()]
+    acronym = re.search(r"\(([A-Za-z]{2,10})\)", name)
+    for candidate in (plain, f"penghargaan {plain}", acronym.group(1) if acronym else ""):
+        if candidate.lower() in table:
+            return table[candidate.lower()]
     for alias, value in sorted(table.items(), key=lambda kv: -len(kv[0])):
         if len(alias) > 4 and re.match(re.escape(alias) + r"\b", plain, re.I):
             return value
@@ -77,6 +79,8 @@ def read_name(text: str) -> tuple[str, int]:
         token = match.group(0)
         low = token.lower().rstrip(".")
         if token == ",":
+            break
+        if category and low in ("dari", "oleh", "yang", "atas"):
             break
         if low in ("kategori", "untuk") and words:
             category = (

@@ -14,7 +14,13 @@ from extract.model import Document
 VISIT_CUE = re.compile(
     r"\bb[ae]nc?h?\s?mar?k\w*|\bstudi\s+(?:lapangan|banding|tiru|komparati\w*)|\bstudy\s+banding|"
     r"\bkunjung\w*|\bberkunjung|\bmengunjungi|\bvisitasi|\bmelawat|\blawatan|\bkedatangan|"
-    r"\brombongan|\bditerima\b|\bmenerima\s+kunjungan|\bmenyambut",
+    r"\brombongan|\bditerima\b|\bmenerima\s+kunjungan|\bmenyambut|\bsambut\b",
+    re.I,
+)
+# Cues that alone say a document reports a visit.
+STRONG_VISIT_CUE = re.compile(
+    r"\bb[ae]nc?h?\s?mar?k\w*|\bstudi\s+(?:lapangan|banding|tiru|komparati\w*)|\bstudy\s+banding|"
+    r"\bvisitasi|\bmelawat|\blawatan|\bkunjungan\s+(?:kerja|belajar|lapangan)",
     re.I,
 )
 

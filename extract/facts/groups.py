@@ -59,23 +59,26 @@ def _clean(text: str | None) -> str | None:
 
 
 def split_items(text: str, expected: int | None) -> list[str]:
-    """Split a list "A, B, C dan D" (or "A serta B") into items, using the expected count if known.
+    """Split a list "A, B, C dan D" (or "A, B serta C") into items, using the expected count if known.
 
-    When an inner item already contains "dan", "dan" belongs to the items, not the list.
+    When an inner item already contains "dan", "dan" belongs to the items, not the list; "serta"
+    always joins items.
     """
     text = text.strip().rstrip(".")
-    options = [re.split(r"\s+serta\s+", text)]
     commas = [p.strip() for p in re.split(r",\s*", text) if p.strip()]
-    if commas and not any(re.search(r"\sdan\s", c) for c in commas[:-1]):
-        last = re.split(r"\s+dan\s+", commas[-1])
-        options.append(commas[:-1] + last)
-    options.append(commas)
-    options.append(re.split(r"\s+dan\s+", text))
+    inner_dan = any(re.search(r"\sdan\s", c) for c in commas[:-1])
+    last_serta = commas[:-1] + re.split(r"\s+serta\s+", commas[-1]) if commas else []
+    last_dan = commas[:-1] + re.split(r"\s+(?:dan|serta)\s+", commas[-1]) if commas else []
+    options = [re.split(r"\s+serta\s+", text), last_serta]
+    if not inner_dan:
+        options.append(last_dan)
+    options += [commas, re.split(r"\s+dan\s+", text)]
     if expected:
         for items in options:
             if len(items) == expected:
                 return [i.strip() for i in items]
-    return [i.strip() for i in (options[1] if len(options) > 2 else options[0])]
+    preferred = last_serta if " serta " in text else (commas if inner_dan else last_dan)
+    return [i.strip() for i in preferred]
 
 
 def _starts_with_unit(text: str) -> bool:

@@ -18,8 +18,8 @@ _SCALE = r"(?:\s*(?P<scale>ribu|juta|miliar|milyar|triliun|trilyun)\b)?"
 RUPIAH = re.compile(rf"\bRp\.?\s*{_N}{_SCALE}", re.I)
 PERCENT = re.compile(rf"(?<![\d.,]){_N}\s*(?:%|persen\b)", re.I)
 COUNT = re.compile(
-    rf"(?<![\d.,/]){_N}{_SCALE}\s+(?P<unit>orang|jiwa|desa|kelurahan|kecamatan|peserta|penduduk|"
-    r"KK|sekolah|puskesmas|inovasi|aplikasi|UMKM|pelaku\s+usaha)\b",
+    rf"(?<![\d.,/]){_N}{_SCALE}\s+(?P<unit>orang|jiwa|desa|kelurahan|kecamatan|penduduk|"
+    r"KK|sekolah|puskesmas|inovasi|aplikasi|UMKM|pelaku\s+usaha)\b(?!\s+peserta)",
     re.I,
 )
 SCALED_MONEY = re.compile(
@@ -27,7 +27,8 @@ SCALED_MONEY = re.compile(
 )
 INDEX = re.compile(
     rf"\b(?P<ind>IKM|SAKIP|IID|IPM|IPP|IRB|SPBE|LPPD|EKPPD|Indeks\s+(?:[A-Z][\w]*\s*){{1,4}}|nilai)"
-    rf"\b[^.\d,]{{0,25}}?(?:sebesar|mencapai|dengan\s+nilai|nilai|skor|yaitu|:)?\s*{_N}"
+    rf"\b[^.,]{{0,40}}?(?:sebesar|mencapai|dengan\s+nilai|nilai|skor|yaitu|:)?\s*"
+    rf"(?<!tahun )(?<![\d.,])(?!(?:19|20)\d{{2}}\b){_N}"
     r"(?!\s*(?:%|persen|juta|ribu|miliar|triliun|orang|jiwa|tahun))",
 )
 GRADE = re.compile(

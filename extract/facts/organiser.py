@@ -16,7 +16,7 @@ from extract.facts.regions import Region
 
 AGENCY = re.compile(
     r"\b(?P<head>BPSDMD?|BKPSDMD?|BKDPSDM|BKPSDA|BKPP|BKD|BPPD|Bandiklat|Badiklat|Pusdiklat|Kapusdiklat|"
-    r"Puslatbang(?:\s+[A-Z]{2,5})?|"
+    r"Puslatbang(?:\s+[A-Z]{2,5})?|Lembaga\s+Administrasi\s+Negara(?:\s+RI)?|"
     r"Badan\s+Pengembangan\s+Sumber\s+Daya\s+Manusia(?:\s+Daerah)?|"
     r"Badan\s+(?:Pendidikan\s+dan\s+(?:[Pp]e)?[Ll]atihan|Diklat)(?:\s+Daerah)?|"
     r"Pusat\s+(?:Pendidikan\s+dan\s+(?:[Pp]e)?[Ll]atihan|Diklat|Pelatihan\s+dan\s+Pengembangan)"
@@ -31,7 +31,9 @@ QUALIFIER = re.compile(
     r"Kejaksaan(?:\s+(?:Republik\s+Indonesia|RI|Agung))?|Mahkamah\s+Agung(?:\s+RI)?|"
     r"(?:Lembaga\s+Administrasi\s+Negara|LAN)(?:\s*\(LAN\))?(?:\s+RI)?)"
 )
-NATIONAL = re.compile(r"^(?:Puslatbang|Pusat\s+Kajian|Pusat\s+Pendidikan|Pusat\s+Diklat)\b")
+NATIONAL = re.compile(
+    r"^(?:Puslatbang|Pusat\s+Kajian|Pusat\s+Pendidikan|Pusat\s+Diklat|Lembaga\s+Administrasi|LAN)\b"
+)
 REGIONAL_PROGRAM = re.compile(r"\s+Regional\s+")
 LEADS = re.compile(r"\b(?:dipimpin|pimpinan\s+rombongan|ketua\s+rombongan|peserta|rombongan)\b", re.I)
 ACRONYM_OF = {"badan pengembangan sumber daya manusia": "BPSDM"}

@@ -22,7 +22,8 @@ QUANTIFIED = re.compile(
     re.I,
 )
 PARTICIPANTS_NUMBERED = re.compile(
-    rf"\bpeserta\b[^.;]{{0,60}}?\b(?:sebanyak|berjumlah|sejumlah|ada|adalah|yaitu|:)\s*{_N}\s+orang\b", re.I
+    rf"\b(?:peserta|mereka)\b[^.;]{{0,60}}?\b(?:sebanyak|berjumlah|sejumlah|ada|adalah|yaitu|:)\s*{_N}\s+orang\b",
+    re.I,
 )
 NUMBER_OF_PARTICIPANTS = re.compile(rf"(?<![\d.,/])\b{_N}\s+{_PEOPLE}\b", re.I)
 PARTY_SIZE = re.compile(

@@ -78,7 +78,8 @@ def is_role_token(tok: Tok, regions: list[RegionMention]) -> bool:
     if _plain(word) in role_words() or _in_region(tok, regions) or canonical_unit(word.rstrip(".")):
         return True
     bare = word.rstrip(".")
-    return (len(bare) >= 2 and bare.isupper() and "." not in bare) or bool(re.fullmatch(r"[IVX]+", bare))
+    roman = len(bare) >= 2 and re.fullmatch(r"[IVX]+", bare)  # "I" alone starts Balinese names
+    return (len(bare) >= 2 and bare.isupper() and "." not in bare) or bool(roman)
 
 
 def is_name_token(tok: Tok) -> bool:
@@ -215,6 +216,17 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower())
 
 
+def _same_person(a: str, b: str) -> bool:
+    """One name is the other written shorter: "Darmoko" / "Darmoko Yuti Witanto", "Adi Arnawa" /
+    "I Wayan Adi Arnawa", "Jon Priadi" / "Jonpriadi"."""
+    ka, kb = _key(a), _key(b)
+    if ka.startswith(kb) or kb.startswith(ka):
+        return True
+    ta, tb = a.lower().split(), b.lower().split()
+    short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    return len(short) >= 2 and long[-len(short) :] == short
+
+
 def extract_people(ctx: DocContext) -> list[Person]:
     """Named people with their roles, once each (a shorter form of a name merges into the longer)."""
     people: list[Person] = []
@@ -232,7 +244,7 @@ def _merge(people: list[Person]) -> list[Person]:
     kept: list[Person] = []
     for person in people:
         key = _key(person.name)
-        twin = next((k for k in kept if _key(k.name).startswith(key) or key.startswith(_key(k.name))), None)
+        twin = next((k for k in kept if _same_person(k.name, person.name)), None)
         if twin is None:
             kept.append(person)
         elif len(key) > len(_key(twin.name)):

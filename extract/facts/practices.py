@@ -83,6 +83,8 @@ def extract_practices(ctx: DocContext, site: Site | None) -> list[Practice]:
         if expansion and re.sub(r"\W", "", expansion.lower()) in seen:
             return
         seen.add(key)
+        if expansion:
+            seen.add(re.sub(r"\W", "", expansion.lower()))
         units = find_units(text)
         practices.append(Practice(
             name, expansion, site.region if site else None, units[0].canonical if units else None,

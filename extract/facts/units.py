@@ -133,6 +133,20 @@ def is_role_part(text: str, unit: UnitMention) -> bool:
     return bool(ROLE_BEFORE.search(text[: unit.start]))
 
 
+def area_code_of(ctx: DocContext, unit: UnitMention, within: str | None) -> str | None | bool:
+    """The code of a kecamatan, kelurahan or desa named in a unit; False when no such place exists
+    in the host region (or, without a host, anywhere); None when the gazetteer cannot say."""
+    name = unit.area_name or ""
+    if unit.canonical == "Kecamatan":
+        found = ctx.gazetteer.kecamatan_in(name, within)
+        if found:
+            return found.code
+        return None if ctx.gazetteer.lookup(name, "kecamatan") else False
+    if unit.canonical in ("Desa", "Kelurahan"):
+        return ctx.gazetteer.village_in(name, within) or False
+    return None
+
+
 def extract_host_units(ctx: DocContext, host: Region | None, also: tuple[Region, ...] = ()) -> list[HostUnit]:
     """Units of the host region(s) named in the document, once each.
 
@@ -163,12 +177,12 @@ def extract_host_units(ctx: DocContext, host: Region | None, also: tuple[Region,
         place = region or host
         region_code = place.code if place else None
         if unit.area_name:
-            kecamatan = None
-            if unit.canonical == "Kecamatan":
-                kecamatan = ctx.gazetteer.kecamatan_in(unit.area_name, region_code)
-            name = f"{unit.canonical} {kecamatan.name if kecamatan else unit.area_name}"
+            area_code = area_code_of(ctx, unit, region_code)
+            if area_code is False:
+                continue  # "Desa Wisata", "Kecamatan Digital": no such place
+            name = f"{unit.canonical} {unit.area_name}"
             key = (name.lower(), region_code)
-            region_code = kecamatan.code if kecamatan else region_code
+            region_code = area_code or region_code
         else:
             name = unit.canonical + (f" {region.display}" if region else "")
             key = (unit.canonical, region_code)
