@@ -18,7 +18,11 @@ from extract.facts.context import DocContext
 from extract.facts.model import Award, Site
 from extract.facts.text import evidence
 
-TRIGGER = re.compile(r"\b(?:penghargaan|penganugerahan|anugerah|trofi|piala|piagam|predikat)\s+", re.I)
+TRIGGER = re.compile(
+    r"\b(?:(?:penghargaan|penganugerahan|anugerah|trofi|piala|piagam|predikat)(?:\s+sebagai)?|"
+    r"dinobatkan\s+sebagai|dianugerahi)\s+",
+    re.I,
+)
 NAME_STARTS_WITH_TRIGGER = {"penganugerahan", "anugerah", "piala"}
 RANKED_LIST = re.compile(r"\bmasuk\s+(?:dalam\s+)?(?:jajaran|daftar|deretan)\s+(?=\S*\d)", re.I)
 CONTEST = re.compile(r"\b(?:terbaik|juara|pemenang|meraih|menjadi)\b[^.]{0,120}?\bajang\s+", re.I)
