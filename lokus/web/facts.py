@@ -26,6 +26,16 @@ FACT_TABLES = {
     "date": "fact_dates",
 }
 KINDS = tuple(FACT_TABLES)
+SEP = "\x1f"
+
+
+def packed(values: list[str]) -> str:
+    """Strings as one SQL parameter, for `unnest(string_split(?, chr(31)))`.
+
+    DuckDB's Python client binds a list parameter slowly (about 0.4 ms a value, mostly failed
+    optional imports); one joined string costs nothing.
+    """
+    return SEP.join(values)
 
 
 def relations(conn: duckdb.DuckDBPyConnection) -> set[str]:
@@ -164,8 +174,8 @@ def document_details(conn: duckdb.DuckDBPyConnection, document_ids: list[str]) -
         return {}
     rows = conn.execute(
         "SELECT document_id, doc_type, published_date FROM documents "
-        "WHERE document_id IN (SELECT unnest(?::VARCHAR[]))",
-        [document_ids],
+        "WHERE document_id IN (SELECT unnest(string_split(?, chr(31))))",
+        [packed(document_ids)],
     ).fetchall()
     out: dict[str, dict] = {}
     for doc, doc_type, published in rows:
@@ -178,17 +188,17 @@ def document_details(conn: duckdb.DuckDBPyConnection, document_ids: list[str]) -
         }  # fmt: skip
     if not out or not has_facts(conn):
         return out
-    ids = [list(out)]
+    ids = [packed(list(out))]
     for doc, region, code, province, year in conn.execute(
         "SELECT document_id, region, region_code, province, year FROM fact_sites "
-        "WHERE document_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY confidence DESC NULLS LAST",
+        "WHERE document_id IN (SELECT unnest(string_split(?, chr(31)))) ORDER BY confidence DESC NULLS LAST",
         ids,
     ).fetchall():
         _add_place(out[doc], region, code, province, year, prefer=False)
     visited: set[str] = set()
     for doc, region, code, province, year, program, start in conn.execute(
         "SELECT document_id, host_region, host_region_code, host_province, year, program, start_date "
-        "FROM fact_visits WHERE document_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY visit_id",
+        "FROM fact_visits WHERE document_id IN (SELECT unnest(string_split(?, chr(31)))) ORDER BY visit_id",
         ids,
     ).fetchall():
         detail = out[doc]
@@ -200,7 +210,7 @@ def document_details(conn: duckdb.DuckDBPyConnection, document_ids: list[str]) -
         detail["visit_date"] = detail["visit_date"] or _iso(start) or (str(year) if year else None)
     for doc, names in conn.execute(
         "SELECT document_id, list(DISTINCT name ORDER BY name) FROM fact_host_units "
-        "WHERE document_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY document_id",
+        "WHERE document_id IN (SELECT unnest(string_split(?, chr(31)))) GROUP BY document_id",
         ids,
     ).fetchall():
         out[doc]["host_units"] = names[:6]

@@ -15,7 +15,8 @@ import queue
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from warehouse.publish import published_path
 
 CATALOG = "lokus"
 FileKey = tuple[int, int, int, int]
+MEMO_SIZE = 1024
 
 
 class NotPublished(WarehouseError):
@@ -115,6 +117,9 @@ class PublishedWarehouse:
         self._current: Generation | None = None
         self._lock = threading.Lock()
         self.opened = 0  # generations opened so far (tests and /api/status read it)
+        self._local = threading.local()
+        self._memo: OrderedDict[tuple, object] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     @property
     def available(self) -> bool:
@@ -192,11 +197,34 @@ class PublishedWarehouse:
         except BaseException:
             self._release(gen)
             raise
+        self._local.key = gen.key
         try:
             yield cur
         finally:
+            self._local.key = None
             gen.idle.put(cur)
             self._release(gen)
+
+    def memo(self, name: tuple, compute: Callable[[], object]) -> object:
+        """`compute()`, remembered for the copy being read (call inside `reader()`).
+
+        Answers depend only on the published copy, so they stay valid until the next publish;
+        entries of older copies are never hit again and age out of the bounded cache.
+        """
+        key = getattr(self._local, "key", None)
+        if key is None:
+            return compute()
+        full = (key, *name)
+        with self._memo_lock:
+            if full in self._memo:
+                self._memo.move_to_end(full)
+                return self._memo[full]
+        value = compute()
+        with self._memo_lock:
+            self._memo[full] = value
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     @contextmanager
     def fresh(self) -> Iterator[duckdb.DuckDBPyConnection]:

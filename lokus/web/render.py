@@ -14,15 +14,20 @@ from warehouse.db import WarehouseError
 
 def data_status(request: Request) -> dict | None:
     """Documents served and when the last ingest run finished (None before any publish)."""
+    warehouse = request.app.state.warehouse
+
+    def compute() -> dict:
+        n_docs = conn.execute("SELECT count(*) FROM documents WHERE status = 'active'").fetchone()[0]
+        last = conn.execute(
+            "SELECT max(finished_at) FROM ingest_runs WHERE status = 'completed'"
+        ).fetchone()[0]
+        return {"documents": n_docs, "as_of": last.strftime("%Y-%m-%d %H:%M") if last else None}
+
     try:
-        with request.app.state.warehouse.reader() as conn:
-            n_docs = conn.execute("SELECT count(*) FROM documents WHERE status = 'active'").fetchone()[0]
-            last = conn.execute(
-                "SELECT max(finished_at) FROM ingest_runs WHERE status = 'completed'"
-            ).fetchone()[0]
+        with warehouse.reader() as conn:
+            return warehouse.memo(("status",), compute)
     except (NotPublished, WarehouseError):
         return None
-    return {"documents": n_docs, "as_of": last.strftime("%Y-%m-%d %H:%M") if last else None}
 
 
 def with_params(request: Request, **changes: str) -> str:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from lokus.web import documents, facts, schemas, sites
 from lokus.web.params import SearchParams, search_params
 from lokus.web.render import data_status
-from lokus.web.searching import run_search
+from lokus.web.searching import cached_search
 
 router = APIRouter(prefix="/api")
 
@@ -22,8 +22,9 @@ def api_search(request: Request, params: Annotated[SearchParams, Query()]) -> li
     other matching passages.
     """
     query, filters, top = search_params(params)
-    with request.app.state.warehouse.reader() as conn:
-        results, _ = run_search(conn, request.app.state.embedder, query, filters, top)
+    warehouse = request.app.state.warehouse
+    with warehouse.reader() as conn:
+        results, _ = cached_search(warehouse, conn, request.app.state.embedder, query, filters, top)
     return results
 
 

@@ -12,7 +12,7 @@ from lokus.web import charts, documents, facts, sites
 from lokus.web.highlight import find_span, mark_spans, mark_words
 from lokus.web.params import SearchParams, search_params
 from lokus.web.render import render
-from lokus.web.searching import run_search
+from lokus.web.searching import cached_search
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,8 +23,8 @@ def search_page(request: Request, params: Annotated[SearchParams, Query()]) -> R
     query, filters, top = search_params(params)
     warehouse = request.app.state.warehouse
     with warehouse.reader() as conn:
-        options = facts.filter_options(conn)
-        results, is_match = run_search(conn, request.app.state.embedder, query, filters, top)
+        options = warehouse.memo(("filters",), lambda: facts.filter_options(conn))
+        results, is_match = cached_search(warehouse, conn, request.app.state.embedder, query, filters, top)
     for item in results:
         item["snippet_html"] = mark_words(item["snippet"], is_match)
         for passage in item["passages"]:

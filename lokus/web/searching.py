@@ -6,14 +6,18 @@ page shows: the document's details, its other matching passages and a link.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 
 from lokus.web import facts
+from lokus.web.facts import packed
+from lokus.web.reader import PublishedWarehouse
 from search.embedders import Embedder, get_embedder
 from search.index import FTS_STEMMER, require_index
 from search.query import bm25_hits, search
@@ -23,6 +27,7 @@ from search.stopwords import indonesian_stopwords
 MAX_TOP = 50
 FILTERED_POOL = 100  # results fetched before filtering, so filters rarely empty a page
 EXTRA_PASSAGES = 2
+SNIPPET_CHARS = 240
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,8 @@ def term_matcher(conn: duckdb.DuckDBPyConnection, query: str, texts: list[str]):
     stems: dict[str, str] = {}
     if words:
         rows = conn.execute(
-            f"SELECT w, stem(w, '{FTS_STEMMER}') FROM unnest(?::VARCHAR[]) t(w)", [words]
+            f"SELECT w, stem(w, '{FTS_STEMMER}') FROM unnest(string_split(?, chr(31))) t(w)",
+            [packed(words)],
         ).fetchall()
         stems = dict(rows)
     wanted = {stems.get(t, t) for t in terms}
@@ -104,7 +110,7 @@ def run_search(
     query: str,
     filters: Filters = Filters(),
     top: int = 10,
-) -> tuple[list[dict], object]:
+) -> tuple[list[dict], Callable[[str], bool]]:
     """Results as dicts (best first) and the word matcher used to highlight them."""
     top = max(1, min(top, MAX_TOP))
     if not query.strip():
@@ -115,18 +121,36 @@ def run_search(
     results = search(conn, query, embedder=embedder, top=pool)
     details = facts.document_details(conn, [r.document_id for r in results])
     kept = [r for r in results if _passes(details.get(r.document_id, {}), filters)][:top]
-    extra = _extra_passages(conn, query, kept)
-    texts = [r.snippet for r in kept] + [p["snippet"] for ps in extra.values() for p in ps]
+    extra = _extra_chunks(conn, query, kept)
+    texts = [r.snippet for r in kept] + [row[2] for rows in extra.values() for row in rows]
     is_match = term_matcher(conn, query, texts)
     out = []
     for rank, result in enumerate(kept, start=1):
         item = result.to_json()
         item["rank"] = rank
         item.update(details.get(result.document_id, {}))
-        item["passages"] = extra.get(result.document_id, [])
+        item["passages"] = [
+            {"page": page, "snippet": make_snippet(text, is_match, SNIPPET_CHARS), "chunk_id": chunk}
+            for chunk, page, text in extra.get(result.document_id, [])
+        ]
         item["url"] = f"/documents/{result.document_id}"
         out.append(item)
     return out, is_match
+
+
+def cached_search(
+    warehouse: PublishedWarehouse,
+    conn: duckdb.DuckDBPyConnection,
+    slot: EmbedderSlot,
+    query: str,
+    filters: Filters = Filters(),
+    top: int = 10,
+) -> tuple[list[dict], Callable[[str], bool]]:
+    """`run_search`, remembered for the published copy being read; the caller gets its own copy."""
+    results, is_match = warehouse.memo(
+        ("search", query, filters, top), lambda: run_search(conn, slot, query, filters, top)
+    )
+    return copy.deepcopy(results), is_match
 
 
 def _passes(detail: dict, filters: Filters) -> bool:
@@ -146,8 +170,8 @@ def _passes(detail: dict, filters: Filters) -> bool:
     return not (filters.year_to and not any(y <= filters.year_to for y in years))
 
 
-def _extra_passages(conn: duckdb.DuckDBPyConnection, query: str, results) -> dict[str, list[dict]]:
-    """Up to EXTRA_PASSAGES other keyword-matching passages of each result's document."""
+def _extra_chunks(conn: duckdb.DuckDBPyConnection, query: str, results) -> dict[str, list[tuple]]:
+    """Up to EXTRA_PASSAGES other keyword-matching chunks (id, page, text) of each result's document."""
     if not results:
         return {}
     best = {r.document_id: r.chunk_id for r in results}
@@ -159,17 +183,9 @@ def _extra_passages(conn: duckdb.DuckDBPyConnection, query: str, results) -> dic
     if not ids:
         return {}
     rows = conn.execute(
-        "SELECT chunk_id, document_id, page_no, text FROM chunks "
-        "WHERE chunk_id IN (SELECT unnest(?::VARCHAR[]))",
-        [ids],
+        "SELECT chunk_id, page_no, text FROM chunks "
+        "WHERE chunk_id IN (SELECT unnest(string_split(?, chr(31))))",
+        [packed(ids)],
     ).fetchall()
-    is_match = term_matcher(conn, query, [r[3] for r in rows])
     by_id = {r[0]: r for r in rows}
-    out: dict[str, list[dict]] = {}
-    for doc, chunks in wanted.items():
-        out[doc] = [
-            {"page": by_id[c][2], "snippet": make_snippet(by_id[c][3], is_match, 240), "chunk_id": c}
-            for c in chunks
-            if c in by_id
-        ]
-    return out
+    return {doc: [by_id[c] for c in chunks if c in by_id] for doc, chunks in wanted.items()}

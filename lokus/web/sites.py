@@ -64,12 +64,12 @@ def site_profile(conn: duckdb.DuckDBPyConnection, site_id: str) -> dict | None:
     about = [site_id, site_id]
     visits = facts.facts_where(conn, "f.host_region_code = ?", [site_id], ("visit",))
     visit_ids = [v["data"]["visit_id"] for v in visits]
-    in_visits = "f.visit_id IN (SELECT unnest(?::VARCHAR[]))"
+    in_visits = "f.visit_id IN (SELECT unnest(string_split(?, chr(31))))"
     groups = sorted(
-        facts.facts_where(conn, in_visits, [visit_ids], ("group",)),
+        facts.facts_where(conn, in_visits, [facts.packed(visit_ids)], ("group",)),
         key=lambda g: (g["data"]["visit_id"], g["data"]["group_no"] or 0),
     )
-    origins = facts.facts_where(conn, in_visits, [visit_ids], ("origin",))
+    origins = facts.facts_where(conn, in_visits, [facts.packed(visit_ids)], ("origin",))
     units = facts.facts_where(conn, docs_sql, about, ("unit",))
     awards = facts.facts_where(conn, docs_sql, about, ("award",))
     practices = facts.facts_where(conn, docs_sql, about, ("practice",))
