@@ -154,3 +154,83 @@ def test_status_before_any_publish_is_a_clear_503(tmp_path):
         assert "ingest" in response.json()["detail"]
         page = empty.get("/")
         assert page.status_code == 503 and "Belum ada data" in page.text
+
+
+# --- sites, compare, facts, charts -------------------------------------------------------------
+
+
+def test_sites_api_lists_host_regions_by_visits(client):
+    sites = client.get("/api/sites").json()
+    by_region = {s["region"]: s for s in sites}
+    assert by_region["Kabupaten Banyuwangi"]["visits"] == 2
+    assert by_region["Kabupaten Banyuwangi"]["years"] == [2019, 2021]
+    assert sites[0]["region"] == "Kabupaten Banyuwangi"
+    assert by_region["Kota Surabaya"]["province"] == "Jawa Timur"
+
+
+def test_site_profile_items_link_back_to_evidence_in_the_document(client):
+    profile = client.get("/api/sites/35.10").json()
+    assert profile["region"] == "Kabupaten Banyuwangi"
+    assert [v["program"] for v in profile["visits"]] == ["PKA", "Diklatpim III"]
+    assert any(a["award"].startswith("Top 40 Inovasi") for a in profile["awards"])
+    items = [i for key in ("visits", "topics", "units", "awards", "practices", "metrics", "origins")
+             for i in profile[key]]
+    assert items
+    pages = {}
+    for item in items:
+        if item["document_id"] not in pages:
+            pages[item["document_id"]] = client.get(f"/documents/{item['document_id']}").text
+        assert f'id="{item["anchor"]}"' in pages[item["document_id"]], item
+
+
+def test_site_page_and_unknown_site(client):
+    page = client.get("/sites/35.10")
+    assert page.status_code == 200 and "Kunjungan yang diterima (2)" in page.text
+    assert client.get("/sites/99.99").status_code == 404
+    assert client.get("/api/sites/not-a-code").status_code == 404
+
+
+def test_compare_api_and_page(client):
+    both = client.get("/api/compare", params=[("site", "35.10"), ("site", "35.78")]).json()
+    assert [p["region"] for p in both] == ["Kabupaten Banyuwangi", "Kota Surabaya"]
+    assert client.get("/api/compare", params={"site": "35.10"}).status_code == 422
+    page = client.get("/compare", params=[("site", "35.10"), ("site", "35.78")])
+    assert page.text.count('class="profile"') == 2
+
+
+def test_facts_api_filters_by_kind_and_site(client):
+    awards = client.get("/api/facts", params={"kind": "award"}).json()
+    assert {f["kind"] for f in awards} == {"award"} and len(awards) >= 2
+    surabaya = client.get("/api/facts", params={"site": "35.78"}).json()
+    assert surabaya and all(f["document_id"] == surabaya[0]["document_id"] for f in surabaya)
+    assert client.get("/api/facts", params={"kind": "nonsense"}).json() == []
+
+
+def test_search_results_carry_host_region_and_filter_by_province(client):
+    results = client.get("/api/search", params={"q": "benchmarking peserta", "province": "Jawa Timur"}).json()
+    assert results and {r["host_province"] for r in results} == {"Jawa Timur"}
+    assert all("Jawa Timur" in r["host_provinces"] for r in results)
+    by_program = client.get("/api/search", params={"q": "benchmarking peserta", "program": "PKP"}).json()
+    assert [r["program"] for r in by_program] == ["PKP"]
+    recent = client.get("/api/search", params={"q": "benchmarking peserta", "year_from": 2021}).json()
+    assert recent and all(max(r["years"]) >= 2021 for r in recent)
+
+
+def test_charts_count_visits_and_escape_labels(client):
+    data = client.get("/api/charts").json()
+    assert data["per_year"] == [[2019, 1], [2021, 1], [2022, 1]]
+    assert data["per_region"][0] == ["Kabupaten Banyuwangi", 2]
+    page = client.get("/charts")
+    assert page.text.count('class="bar"') == 3 + 2
+
+
+def test_openapi_schema_and_api_page(client):
+    schema = client.get("/api/openapi.json").json()
+    for path in ("/api/search", "/api/sites", "/api/compare", "/api/documents/{document_id}",
+                 "/api/facts", "/api/sql"):
+        assert path in schema["paths"]
+    hit = schema["components"]["schemas"]["SearchHit"]["properties"]
+    assert {"rank", "score", "document_id", "source_uri", "title", "page", "snippet"} <= set(hit)
+    page = client.get("/api")
+    assert page.status_code == 200 and "/api/search" in page.text
+    assert client.get("/api/docs").status_code == 404  # no CDN-loaded Swagger UI

@@ -60,7 +60,7 @@ def create_app(
         title="Lokus",
         description="Benchmarking best practices: search, sites, documents, facts and read-only SQL.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads its script from a CDN; /api lists the API instead
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,

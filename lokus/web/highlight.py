@@ -34,25 +34,36 @@ def mark_words(text: str, is_match: Callable[[str], bool]) -> Markup:
 def mark_spans(text: str, spans: Iterable[Span], css_class: str = "evidence") -> Markup:
     """`text` escaped, with each (start, end, id) span in a <mark> that can be linked to by id.
 
-    Overlapping spans are merged into the first; spans outside the text are ignored.
+    A span inside another is a <mark> inside the other's; one that only partly overlaps an
+    earlier span is cut at that span's end, so every span keeps its own element and id.
     """
     ordered = sorted(
         (max(0, s), min(len(text), e), ident) for s, e, ident in spans if e > s and s < len(text)
     )
-    out: list[str] = []
-    last = 0
+    ordered.sort(key=lambda span: (span[0], -span[1]))
+    root: dict = {"start": 0, "end": len(text), "id": None, "children": []}
+    stack = [root]
     for start, end, ident in ordered:
-        if start < last:
-            continue
-        out.append(escape(text[last:start]))
-        id_attr = Markup(' id="{}"').format(ident) if ident else Markup("")
-        out.append(
-            Markup('<mark class="{}"{}>').format(css_class, id_attr)
-            + escape(text[start:end])
-            + Markup("</mark>")
-        )
-        last = end
-    out.append(escape(text[last:]))
+        while len(stack) > 1 and start >= stack[-1]["end"]:
+            stack.pop()
+        parent = stack[-1]
+        node = {"start": start, "end": min(end, parent["end"]), "id": ident, "children": []}
+        parent["children"].append(node)
+        stack.append(node)
+    return _render(text, root, css_class)
+
+
+def _render(text: str, node: dict, css_class: str) -> Markup:
+    out: list[str] = []
+    position = node["start"]
+    for child in node["children"]:
+        out.append(escape(text[position : child["start"]]))
+        id_attr = Markup(' id="{}"').format(child["id"]) if child["id"] else Markup("")
+        out.append(Markup('<mark class="{}"{}>').format(css_class, id_attr))
+        out.append(_render(text, child, css_class))
+        out.append(Markup("</mark>"))
+        position = child["end"]
+    out.append(escape(text[position : node["end"]]))
     return Markup("").join(out)
 
 

@@ -133,6 +133,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ruang kerja SQL dimatikan di server ini (mode hanya-baca).",
         "The SQL workspace is turned off on this server (read-only mode).",
     ),
+    "api.title": ("API JSON", "JSON API"),
+    "api.intro": (
+        "Semua data halaman ini juga tersedia sebagai JSON. Skema OpenAPI lengkap:",
+        "Everything on these pages is also available as JSON. The full OpenAPI schema:",
+    ),
+    "api.params": ("Parameter", "Parameters"),
     "error.title": ("Ada masalah", "Something went wrong"),
     "error.not_found": ("Halaman tidak ditemukan.", "Page not found."),
     "error.not_published": (

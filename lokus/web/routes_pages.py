@@ -97,3 +97,20 @@ def charts_page(request: Request) -> Response:
         "topics": charts.heatmap(data["topics"]),
         "data": data,
     })
+
+
+@router.get("/api")
+def api_page(request: Request) -> Response:
+    """The JSON API's endpoints, read from the OpenAPI schema (served at /api/openapi.json)."""
+    schema = request.app.openapi()
+    endpoints = []
+    for path, methods in schema["paths"].items():
+        for method, spec in methods.items():
+            endpoints.append({
+                "method": method.upper(), "path": path, "summary": spec.get("summary", ""),
+                "description": (spec.get("description") or "").split("\n\n")[0],
+                "params": [(p["name"], p["in"], p.get("required", False))
+                           for p in spec.get("parameters", [])],
+                "tag": (spec.get("tags") or ["other"])[0],
+            })  # fmt: skip
+    return render(request, "api.html", {"endpoints": endpoints, "version": schema["info"]["version"]})
