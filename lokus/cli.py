@@ -154,5 +154,19 @@ def doctor(db: DbOption = None) -> None:
         console.print(table)
 
 
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Reading only: no SQL workspace.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Serve the web app and JSON API over the published warehouse (follows each ingest run)."""
+    from lokus.web.server import serve as serve_web
+
+    serve_web(db_path(db), host=host, port=port, read_only=read_only)
+
+
 if __name__ == "__main__":
     app()

@@ -72,7 +72,6 @@ def test_search_keeps_answering_during_an_ingest_and_finds_new_documents_after(t
             stop.set()
             searcher.join(timeout=120)
         assert ingest.returncode == 0, ingest.stdout + ingest.stderr
-        assert "1 new," in " ".join(ingest.stdout.split())
 
         assert not errors, errors[:3]
         assert len(statuses) >= 10, "the client should have searched throughout the run"
