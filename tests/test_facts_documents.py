@@ -157,3 +157,10 @@ def test_one_benchmarking_sentence_is_enough_for_a_visit():
         date(2016, 9, 2),
         "stated",
     )
+
+
+def test_a_document_that_cannot_be_prepared_gives_an_error_line_not_an_exception():
+    doc = document("Peserta Diklatpim III berkunjung ke Pemkot Salatiga.")
+    doc.pages = None  # a reader bug: no pages at all
+    facts = extract_facts(doc)
+    assert facts.visits == [] and len(facts.errors) == 1 and facts.errors[0].startswith("context: TypeError")

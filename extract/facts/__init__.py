@@ -41,7 +41,9 @@ def _safely(facts: FactSet, name: str, default: T, step: Callable[[], T]) -> T:
 def extract_facts(doc: Document) -> FactSet:
     """Every fact of a document, linked to its page and evidence sentence."""
     facts = FactSet(document_id=doc.document_id)
-    ctx: DocContext = build_context(doc)
+    ctx: DocContext | None = _safely(facts, "context", None, lambda: build_context(doc))
+    if ctx is None:
+        return facts
     facts.site = _safely(facts, "site", None, lambda: extract_site(ctx))
     host = ctx.gazetteer.by_code.get(facts.site.code) if facts.site else None
     facts.dates = _safely(facts, "dates", [], lambda: extract_dates(ctx))
