@@ -154,7 +154,6 @@ def doctor(db: DbOption = None) -> None:
         console.print(table)
 
 
-
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",

@@ -39,6 +39,7 @@ def test_find_span_tolerates_collapsed_whitespace():
     text = "Kepala Dinas\nmenjelaskan   bahwa angka turun."
     assert find_span(text, "Dinas menjelaskan bahwa") == (7, 32)
     assert find_span(text, "tidak ada") is None
+    assert find_span(text, "Dinas menjelaskan ba…") == (7, 29)  # shortened evidence
     assert find_span(text, "") is None
 
 

@@ -11,7 +11,7 @@ TEXT = "#333333"
 GRID = "#dddddd"
 
 
-def _short(label: str, limit: int = 34) -> str:
+def _short(label: str, limit: int = 32) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -50,8 +50,14 @@ def bar_chart(pairs: Sequence[tuple[object, int]], title: str = "") -> Markup:
     return _svg(width, height, body, title)
 
 
-def hbar_chart(pairs: Sequence[tuple[object, int]], title: str = "", limit: int = 15) -> Markup:
-    """Horizontal bars, one row per (label, count), largest first, at most `limit` rows."""
+def hbar_chart(
+    pairs: Sequence[tuple[object, int]],
+    title: str = "",
+    limit: int = 15,
+    links: Mapping[object, str] | None = None,
+) -> Markup:
+    """Horizontal bars, one row per (label, count), largest first, at most `limit` rows;
+    a label found in `links` links to that (site-relative) address."""
     pairs = sorted(pairs, key=lambda p: (-p[1], str(p[0])))[:limit]
     if not pairs:
         return Markup("")
@@ -63,9 +69,12 @@ def hbar_chart(pairs: Sequence[tuple[object, int]], title: str = "", limit: int 
         y = 6 + i * row_h
         w = max(2, round(plot_w * value / peak))
         text = _short(str(label))
-        body.append(
+        label_svg = (
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" fill="{TEXT}">{escape(text)}</text>'
         )
+        if links and label in links:
+            label_svg = f'<a href="{escape(links[label])}">{label_svg}</a>'
+        body.append(label_svg)
         body.append(
             f'<rect class="bar" x="{label_w}" y="{y}" width="{w}" height="{row_h - 8}" fill="{BAR}">'
             f"<title>{escape(label)}: {value}</title></rect>"

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from search.snippet import WORD, normalise_word
 
 Span = tuple[int, int, str]  # start, end, a fragment id ("" for none)
+_ELLIPSES = re.compile(r"^\s*(?:…|\.\.\.)|(?:…|\.\.\.)\s*$")
 
 
 def mark_words(text: str, is_match: Callable[[str], bool]) -> Markup:
@@ -75,7 +76,7 @@ def evidence_anchor(page: int | None, evidence: str | None) -> str:
 
 def find_span(text: str, needle: str, start_hint: int | None = None) -> tuple[int, int] | None:
     """Where `needle` occurs in `text` (the occurrence nearest `start_hint`), whitespace-tolerant."""
-    needle = needle.strip()
+    needle = _ELLIPSES.sub("", needle).strip()  # a shortened evidence sentence matches its start
     if not needle:
         return None
     if start_hint is not None and text[start_hint : start_hint + len(needle)] == needle:

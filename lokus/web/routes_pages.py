@@ -93,7 +93,9 @@ def charts_page(request: Request) -> Response:
         data = sites.chart_data(conn)
     return render(request, "charts.html", {
         "per_year": charts.bar_chart(data["per_year"]),
-        "per_region": charts.hbar_chart(data["per_region"]),
+        "per_region": charts.hbar_chart(
+            data["per_region"], links={r: f"/sites/{c}" for r, c in data["site_ids"].items()}
+        ),
         "topics": charts.heatmap(data["topics"]),
         "data": data,
     })

@@ -162,12 +162,12 @@ def _distinct(items: list[dict], key: tuple[str, ...]) -> list[dict]:
 def chart_data(conn: duckdb.DuckDBPyConnection) -> dict:
     """Visits per year, visits per host region, and visit-group topics per year."""
     if not facts.has_facts(conn):
-        return {"per_year": [], "per_region": [], "topics": {}}
+        return {"per_year": [], "per_region": [], "site_ids": {}, "topics": {}}
     per_year = conn.execute(
         f"SELECT year, count(*) FROM fact_visits WHERE year IS NOT NULL AND {ACTIVE} GROUP BY 1 ORDER BY 1"
     ).fetchall()
-    per_region = conn.execute(
-        f"""SELECT host_region, count(*) FROM fact_visits
+    regions = conn.execute(
+        f"""SELECT host_region, count(*), any_value(host_region_code) FROM fact_visits
         WHERE host_region IS NOT NULL AND {ACTIVE} GROUP BY 1 ORDER BY 2 DESC, 1"""
     ).fetchall()
     topics: dict[str, dict[int, int]] = defaultdict(dict)
@@ -178,4 +178,9 @@ def chart_data(conn: duckdb.DuckDBPyConnection) -> dict:
         """
     ).fetchall():
         topics[topic][year] = n
-    return {"per_year": per_year, "per_region": per_region, "topics": dict(topics)}
+    return {
+        "per_year": per_year,
+        "per_region": [(region, n) for region, n, _ in regions],
+        "site_ids": {region: code for region, _, code in regions if code},
+        "topics": dict(topics),
+    }

@@ -103,6 +103,8 @@ def test_apply_a_filter(page):
 
 def test_open_a_site_page(page):
     page.goto("/sites")
+    assert page.locator(".site-card").count() == 3
+    shot(page, "03-sites")
     page.get_by_role("link", name="Kabupaten Banyuwangi").click()
     page.wait_for_selector("article.profile")
     assert page.locator("h1").inner_text().startswith("Kabupaten Banyuwangi")
@@ -111,7 +113,7 @@ def test_open_a_site_page(page):
     assert "PKA" in visits.first.inner_text()
     evidence = page.locator("section.visits a.ev").first
     assert re.match(r"/documents/[0-9a-f]{16}#ev-[0-9a-f]{10}$", evidence.get_attribute("href"))
-    shot(page, "03-site")
+    shot(page, "03-site-profile")
 
 
 def test_compare_two_sites(page):
@@ -188,5 +190,8 @@ def test_charts_and_english(page):
     bars = page.locator("#chart-per-year svg rect.bar")
     assert bars.count() == 3
     shot(page, "08-charts-en")
-    page.goto("/")
+    page.locator("#chart-per-region svg a", has_text="Kota Surabaya").click()
+    page.wait_for_selector("article.profile")
+    assert page.locator("h1").inner_text().startswith("Kota Surabaya")
     assert page.locator("html").get_attribute("lang") == "en"  # the cookie keeps the choice
+    assert page.locator("h3", has_text="Visits received (1)").count() == 1
