@@ -27,22 +27,30 @@ def migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
+    """The migration versions already applied to this database."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
+        "applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    return {int(r[0]) for r in conn.execute("SELECT version FROM schema_migrations").fetchall()}
+
+
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     """The highest migration applied to this database (0 for a new one)."""
-    conn.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations "
-        "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
-    )
-    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-    return int(row[0]) if row else 0
+    return max(applied_versions(conn), default=0)
 
 
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration newer than the database, each in its own transaction."""
-    current = schema_version(conn)
+    """Apply every migration not yet applied (in version order), each in its own transaction.
+
+    Any missing version is applied, not only newer ones: migrations written on parallel
+    branches may land out of order.
+    """
+    done = applied_versions(conn)
     applied = []
     for version, name, sql in migrations():
-        if version <= current:
+        if version in done:
             continue
         conn.execute("BEGIN TRANSACTION")
         try:
@@ -53,7 +61,16 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
             conn.execute("ROLLBACK")
             raise
         applied.append(name)
+    if applied:
+        seed_reference_data(conn)
     return applied
+
+
+def seed_reference_data(conn: duckdb.DuckDBPyConnection) -> None:
+    """Fill reference tables that ship with Lokus (the region gazetteer); idempotent."""
+    from warehouse.facts import load_regions
+
+    load_regions(conn)
 
 
 def extension_path(name: str) -> Path:
