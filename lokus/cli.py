@@ -167,5 +167,22 @@ def serve(
     serve_web(db_path(db), host=host, port=port, read_only=read_only)
 
 
+eval_app = typer.Typer(help="Measure extraction and search against hand-labelled data.")
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    annotations: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="annotations.json")],
+    docs: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="Folder of the documents.")],
+    mismatches: Annotated[bool, typer.Option(help="List every disagreement.")] = False,
+) -> None:
+    """Per-field precision, recall and F1 of fact extraction against hand annotations."""
+    from extract.evaluate import evaluate_extraction, format_report
+
+    report = evaluate_extraction(annotations, docs)
+    typer.echo(format_report(report, show_mismatches=mismatches))
+
+
 if __name__ == "__main__":
     app()
