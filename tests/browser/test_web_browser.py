@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright import sync_api as playwright_api
 
 from lokus.web.app import create_app
 
@@ -19,8 +20,6 @@ try:  # tests/ as a package or as plain rootdir modules
     from tests import test_web_fixtures as fx
 except ImportError:
     import test_web_fixtures as fx
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-artifacts" / "screenshots"
