@@ -11,6 +11,7 @@ import duckdb
 
 from extract.model import Chunk, Document
 from warehouse.db import transaction
+from warehouse.index_pending import mark_index_pending
 
 Outcome = Literal["new", "updated", "unchanged"]
 
@@ -54,6 +55,11 @@ def known_sha256(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The content hash of the active document at each source_uri: lets a run skip unchanged files."""
     rows = conn.execute("SELECT source_uri, sha256 FROM documents WHERE status = 'active'").fetchall()
     return dict(rows)
+
+
+def stored_sha256(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """The content hash of every stored document, active or withdrawn."""
+    return {row[0] for row in conn.execute("SELECT sha256 FROM documents").fetchall()}
 
 
 def find_existing(conn: duckdb.DuckDBPyConnection, doc: Document) -> tuple[str | None, str | None]:
@@ -117,15 +123,21 @@ def load_document(
     """Load a document in one transaction.
 
     The same content is never loaded twice; new content at a known source_uri replaces the
-    previous version whole (its pages, chunks and facts go with it).
+    previous version whole (its pages, chunks and facts go with it). When the new content is
+    already stored under another URI, the previous version at this URI is removed and the
+    result names the document it duplicates.
     """
     same_content, same_uri = find_existing(conn, doc)
-    if same_content is not None:
+    if same_content is not None and same_uri in (None, same_content):
         if same_uri == same_content:
-            conn.execute(
-                "UPDATE documents SET status = 'active' WHERE document_id = ? AND status <> 'active'",
-                [same_content],
-            )
+            with transaction(conn):
+                reactivated = conn.execute(
+                    "UPDATE documents SET status = 'active' WHERE document_id = ? "
+                    "AND status <> 'active' RETURNING document_id",
+                    [same_content],
+                ).fetchall()
+                if reactivated:
+                    mark_index_pending(conn)
         return LoadResult(
             "unchanged", doc.document_id,
             duplicate_of=same_content if same_uri != same_content else None,
@@ -133,19 +145,36 @@ def load_document(
     with transaction(conn):
         if same_uri is not None:
             delete_document(conn, same_uri)
-        insert_document(conn, doc, chunks)
-        if after_load is not None:
-            after_load(conn, doc)
-    return LoadResult("updated" if same_uri else "new", doc.document_id, replaced_document_id=same_uri)
+        if same_content is None:
+            insert_document(conn, doc, chunks)
+            if after_load is not None:
+                after_load(conn, doc)
+        mark_index_pending(conn)
+    return LoadResult(
+        "updated" if same_uri else "new", doc.document_id, replaced_document_id=same_uri,
+        duplicate_of=same_content,
+    )
 
 
 def mark_withdrawn(conn: duckdb.DuckDBPyConnection, source_uris: list[str]) -> int:
     """Mark documents gone from their source as withdrawn (kept for history, hidden from search)."""
+    return _set_status(conn, source_uris, "withdrawn")
+
+
+def mark_restored(conn: duckdb.DuckDBPyConnection, source_uris: list[str]) -> int:
+    """Make withdrawn documents active again: their source lists them once more."""
+    return _set_status(conn, source_uris, "active")
+
+
+def _set_status(conn: duckdb.DuckDBPyConnection, source_uris: list[str], status: str) -> int:
+    """Set the status of the documents at these URIs; returns how many changed."""
     if not source_uris:
         return 0
     rows = conn.execute(
-        "UPDATE documents SET status = 'withdrawn' WHERE status = 'active' "
+        "UPDATE documents SET status = ? WHERE status <> ? "
         "AND source_uri IN (SELECT unnest(?::VARCHAR[])) RETURNING document_id",
-        [source_uris],
+        [status, status, source_uris],
     ).fetchall()
+    if rows:
+        mark_index_pending(conn)
     return len(rows)
