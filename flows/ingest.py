@@ -1,31 +1,88 @@
-"""The `ingest` Prefect flow: discover → read → load → index, with a run record and a summary."""
+"""The ingest flows: list → fetch and read (only what changed) → load → index → publish.
+
+`ingest_source` runs one source of sources.yaml; `ingest` takes files, folders and URLs ad hoc.
+Both write an ingest_runs row with counts and one ingest_errors row per failure.
+
+Retries, one layer per request: listing a source and robots.txt are retried by the Fetcher
+(HTTP-aware: Retry-After, one child sitemap at a time); each document fetch is a Prefect task
+that Prefect retries on transient faults (timeouts, 5xx, 429), with the Fetcher's own retries
+off. Bad documents are never retried: they are recorded and the run goes on.
+
+Concurrency: fetch tasks run on a thread pool (network I/O; the shared Fetcher keeps per-host
+limits), parsing runs in worker processes (CPU-bound; see flows/parsing.py), and loading is
+sequential on the one writer connection, one transaction per document.
+
+Prefect's result caching is not used: the warehouse is the cache. fetch_state keeps validators
+so unchanged documents cost one conditional request (a stat for files), content hashes skip
+re-reading identical bytes, and embeddings are cached by chunk text.
+"""
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
 
+from flows.discover import Discovery, DiscoveryError
+from flows.discover import discover as discover_source
+from flows.fetch import Fetcher
+from flows.parsing import Parser
+from flows.sources import Source, get_source, load_sources
 from flows.steps import (
+    AD_HOC,
+    Failed,
+    Known,
+    Outcome,
     Processed,
+    SourceInfo,
     Target,
     Unchanged,
     discover,
     failure_of,
-    prepare,
-    read_local,
-    sha256_hex,
+    fetch_and_read,
 )
 from lokus.settings import get_settings
-from warehouse.db import connect
-from warehouse.load import known_sha256, load_document
-from warehouse.publish import checkpoint_and_close, publish
-from warehouse.runs import Failure, RunCounts, finish_run, record_failure, start_run
+from warehouse.db import connect, transaction
+from warehouse.fetch_state import (
+    COLUMNS,
+    FetchState,
+    WithdrawRefused,
+    apply_listing,
+    put_state,
+)
+from warehouse.index_pending import clear_index_pending, index_needed, pending_since
+from warehouse.load import known_sha256, load_document, mark_restored, mark_withdrawn, stored_sha256
+from warehouse.publish import publish
+from warehouse.runs import (
+    COMPLETED,
+    FAILED,
+    INTERRUPTED,
+    Failure,
+    RunCounts,
+    close_stale_runs,
+    finish_run,
+    record_failure,
+    start_run,
+)
+from warehouse.writer import open_writer
 
-BATCH = 8  # documents read concurrently before loading; bounds memory
+FILES_PER_TASK = 32  # local files per fetch task: checking an unchanged file is a stat
+THREADS = 8  # fetch tasks at once (per-host limits still apply inside the Fetcher)
+IN_FLIGHT = 16  # tasks submitted ahead of loading; bounds memory
+RETRY_BACKOFF_S = 1.0  # Prefect retries of a transient fetch fault wait 1, 2, 4 ... s
+SCHEDULED_LOCK_WAIT_S = 3600.0  # a scheduled run queues behind a running one for up to an hour
 
 
 @dataclass
@@ -41,6 +98,11 @@ class IngestSummary:
     failures: list[Failure] = field(default_factory=list)
     chunks_embedded: int = 0
     duration_s: float = 0.0
+    source: str | None = None
+    status: str = COMPLETED
+    restored: int = 0
+    interrupted_runs: list[str] = field(default_factory=list)  # stale runs this one closed
+    seconds: dict[str, float] = field(default_factory=dict)  # time per phase
 
     @property
     def failed(self) -> int:
@@ -51,60 +113,82 @@ class IngestSummary:
         return self.new + self.updated
 
 
-@task(name="read", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 4],
-      retry_condition_fn=lambda task, run, state: _is_transient(state))
-def read_task(target: Target, known_sha: str | None) -> Processed | Unchanged | Failure:
-    """Fetch or open a document; skip parsing when its bytes are already loaded.
+class SourceFailed(Exception):
+    """The source could not be listed at all; its run is recorded as failed."""
 
-    A bad document comes back as a Failure; only transient network faults raise (and retry).
-    """
-    try:
-        return _read(target, known_sha)
-    except Exception as exc:
-        if getattr(exc, "transient", False):
-            raise
-        return failure_of(target, exc)
+    def __init__(self, summary: IngestSummary) -> None:
+        reason = summary.failures[0].message if summary.failures else "unknown reason"
+        super().__init__(f"source {summary.source!r} failed: {reason}")
+        self.summary = summary
 
 
-def _read(target: Target, known_sha: str | None) -> Processed | Unchanged:
-    settings = get_settings()
-    max_bytes = settings.max_file_mb * 1024 * 1024
-    if target.is_url:
-        from flows.fetch import fetch_document
-
-        fetched = fetch_document(target.uri, max_bytes=max_bytes, timeout=settings.http_timeout_s)
-        data, content_type = fetched.content, fetched.content_type
-    else:
-        data, content_type = read_local(target.uri, max_bytes), None
-    if known_sha is not None and sha256_hex(data) == known_sha:
-        return Unchanged(target)
-    return prepare(
-        target, data, content_type,
-        chunk_chars=settings.chunk_chars, chunk_overlap=settings.chunk_overlap,
-    )
+# -- tasks ------------------------------------------------------------------------------------
 
 
-def _is_transient(state) -> bool:
+def _is_transient(task, run, state) -> bool:
     """Retry only network-level faults, never a document that is simply bad."""
     try:
         state.result()
     except Exception as exc:  # noqa: BLE001 - we only classify here
-        return getattr(exc, "transient", False)
+        return bool(getattr(exc, "transient", False))
     return False
 
 
+@task(name="list-source", cache_policy=NO_CACHE)
+def list_task(source: Source, fetcher: Fetcher) -> Discovery:
+    """The source's documents now (the Fetcher retries transient HTTP faults itself)."""
+    return discover_source(source, fetcher)
+
+
+@task(name="fetch-read", cache_policy=NO_CACHE, retry_condition_fn=_is_transient)
+def fetch_read_task(
+    targets: list[Target], known: list[Known], fetcher: Fetcher, parse: Callable,
+    source: SourceInfo,
+) -> list[Outcome]:
+    """Fetch (conditionally) and read a few documents.
+
+    A transient fetch fault raises, so Prefect retries the task; on the last attempt it is
+    returned as a failure instead (recorded like any other, without a traceback in the log).
+    """
+    outcomes = []
+    for target, k in zip(targets, known, strict=True):
+        try:
+            outcomes.append(fetch_and_read(target, k, fetcher=fetcher, parse=parse, source=source))
+        except Exception as exc:
+            attempt, last = _attempt()
+            if not last:
+                raise
+            if attempt > 1:
+                exc.args = (f"{exc} (after {attempt} attempts)",)
+            outcomes.append(Failed(failure_of(target, exc, stage="fetch")))
+    return outcomes
+
+
+def _attempt() -> tuple[int, bool]:
+    """(this attempt's number, whether Prefect will retry no more) for the running task."""
+    ctx = TaskRunContext.get()
+    if ctx is None:
+        return 1, True
+    return ctx.task_run.run_count, ctx.task_run.run_count > (ctx.task.retries or 0)
+
+
 @task(name="index", cache_policy=NO_CACHE)
-def index_task(db_path: str, model: str) -> int:
-    """Embed new chunks (cached by content) and rebuild the keyword index."""
+def index_task(db_path: str, model: str) -> tuple[int, float, float]:
+    """Embed new chunks (cached by content) and rebuild the keyword index.
+
+    Returns (texts embedded, seconds embedding, seconds building BM25).
+    """
     from search.embedders import get_embedder
     from search.index import build_index
 
     conn = connect(db_path)
     try:
-        stats = build_index(conn, get_embedder(model))
+        seen = pending_since(conn)
+        stats = build_index(conn, get_embedder(model), batch_size=get_settings().embed_batch_size)
+        clear_index_pending(conn, seen)
     finally:
         conn.close()
-    return stats.embedded
+    return stats.embedded, stats.embed_seconds, stats.fts_seconds
 
 
 def store_facts(conn, processed: Processed) -> None:
@@ -116,94 +200,379 @@ def store_facts(conn, processed: Processed) -> None:
     replace_facts(conn, processed.document.document_id, processed.facts)
 
 
-@flow(name="ingest", validate_parameters=False)
+# -- flows ------------------------------------------------------------------------------------
+
+
+@flow(name="ingest", validate_parameters=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=THREADS))
 def ingest(
     paths_or_urls: list[str],
     db_path: str | None = None,
     model: str | None = None,
     source: str | None = None,
     show_progress: bool = False,
+    lock_wait_s: float = 0.0,
 ) -> IngestSummary:
     """Ingest files, folders and URLs into the warehouse and refresh the search index."""
+    targets, failures = discover(paths_or_urls)
+    with _run(db_path, model, source, lock_wait_s) as run:
+        run.counts.failures.extend(failures)
+        _process(run, targets, SourceInfo(AD_HOC), show_progress)
+        if not targets and failures:
+            run.status = FAILED
+    return run.summary
+
+
+@flow(name="ingest-source", flow_run_name="ingest-{source_name}", validate_parameters=False,
+      task_runner=ThreadPoolTaskRunner(max_workers=THREADS))
+def ingest_source(
+    source_name: str,
+    sources_file: str = "sources.yaml",
+    db_path: str | None = None,
+    model: str | None = None,
+    lock_wait_s: float = 0.0,
+    refetch: bool = False,
+    show_progress: bool = False,
+) -> IngestSummary:
+    """Ingest one source of a sources file: only new and changed documents are read and loaded,
+    documents the source no longer lists are marked withdrawn.
+
+    Raises SourceFailed (after recording the run) when the source cannot be listed at all;
+    `refetch` ignores stored validators, so every document is downloaded and checked again.
+    """
+    source = get_source(load_sources(sources_file), source_name)
+    with _run(db_path, model, source.name, lock_wait_s) as run:
+        listing = _list(run, source)
+        if listing is not None:
+            _apply_listing(run, listing)
+            info = SourceInfo(source.name, _source_metadata(source))
+            _process(run, [Target(uri) for uri in listing.uris], info, show_progress, refetch)
+    if run.status == FAILED:
+        raise SourceFailed(run.summary)
+    return run.summary
+
+
+def ingest_sources(
+    sources_file: str,
+    names: list[str] | None = None,
+    **options: Any,
+) -> list[IngestSummary]:
+    """Run `ingest_source` for the named sources, or every enabled one; a failed source does
+    not stop the others (its summary has status 'failed')."""
+    sources = load_sources(sources_file)
+    chosen = [get_source(sources, n) for n in names] if names else [s for s in sources if s.enabled]
+    summaries = []
+    for source in chosen:
+        try:
+            summaries.append(ingest_source(source.name, str(sources_file), **options))
+        except SourceFailed as exc:
+            summaries.append(exc.summary)
+    return summaries
+
+
+# -- one run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """The state of one run while it goes: connection, counts, fetcher and parser."""
+
+    conn: Any
+    run_id: str
+    db_path: str
+    model: str
+    source: str | None
+    fetcher: Fetcher
+    parser: Parser
+    logger: Any
+    counts: RunCounts = field(default_factory=RunCounts)
+    status: str = COMPLETED
+    restored: list[str] = field(default_factory=list)
+    outcome_of: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    summary: IngestSummary | None = None
+    interrupted: list[str] = field(default_factory=list)
+    embedded: int = 0
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+@contextmanager
+def _run(db_path: str | None, model: str | None, source: str | None, lock_wait_s: float):
+    """Open the warehouse alone, record the run, then index, finish, publish and summarise.
+
+    An exception inside marks the run failed (interrupted for Ctrl-C) before it propagates.
+    """
     logger = get_run_logger()
     settings = get_settings()
     db_path = str(db_path or settings.db)
     model = model or settings.model
-    run_id = uuid.uuid4().hex[:12]
-    conn = connect(db_path)
-    start_run(conn, run_id, source)
-    counts = RunCounts()
-    targets, failures = discover(paths_or_urls)
-    counts.failures.extend(failures)
-    known = known_sha256(conn)
-    logger.info("run %s: %d documents to consider", run_id, len(targets))
-
-    with _progress(show_progress, len(targets)) as advance:
-        for start in range(0, len(targets), BATCH):
-            batch = targets[start:start + BATCH]
-            futures = [read_task.submit(t, known.get(t.uri)) for t in batch]
-            for target, future in zip(batch, futures, strict=True):
-                _load_one(conn, target, future, counts, logger)
-                advance(Path(target.uri).name)
-
-    for failure in counts.failures:
-        record_failure(conn, run_id, source, failure)
-    embedded = 0
-    if counts.new or counts.updated or not _keyword_index_exists(conn):
-        embedded = index_task(db_path, model)
-    status = "failed" if targets == [] and counts.failures else "completed"
-    duration = finish_run(conn, run_id, counts, status=status)
-    checkpoint_and_close(conn)
-    publish(db_path)
-    summary = IngestSummary(
-        run_id, db_path, counts.new, counts.updated, counts.unchanged, counts.withdrawn,
-        counts.failures, embedded, duration,
-    )
-    logger.info(
-        "run %s: %d new, %d updated, %d unchanged, %d failed, %d chunks embedded in %.1f s",
-        run_id, summary.new, summary.updated, summary.unchanged, summary.failed, embedded, duration,
-    )
-    return summary
+    started = time.perf_counter()
+    with open_writer(db_path, wait_s=lock_wait_s) as conn:
+        interrupted = close_stale_runs(conn)
+        for stale in interrupted:
+            logger.warning("run %s had been interrupted (killed or crashed); marked so", stale)
+        run_id = uuid.uuid4().hex[:12]
+        start_run(conn, run_id, source)
+        fetcher = Fetcher.from_settings(settings)
+        parser = Parser(chunk_chars=settings.chunk_chars, chunk_overlap=settings.chunk_overlap)
+        run = _Run(conn, run_id, db_path, model, source, fetcher, parser, logger,
+                   interrupted=interrupted)
+        logger.info("run %s started (source %s)", run_id, source or "ad hoc")
+        try:
+            with fetcher, parser:
+                yield run
+            _index(run)
+            _finish(run, started)
+        except BaseException as exc:
+            _abandon(run, exc)
+            raise
 
 
-def _load_one(conn, target: Target, future, counts: RunCounts, logger) -> None:
-    """Wait for one read and load its document, recording any failure; never raises."""
+def _abandon(run: _Run, exc: BaseException) -> None:
+    """Record a run stopped by an unexpected error (or Ctrl-C) as failed, then let it go on up."""
+    status = INTERRUPTED if isinstance(exc, KeyboardInterrupt) else FAILED
     try:
-        result = future.result()
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-        counts.failures.append(failure_of(target, exc))
-        logger.warning("failed %s: %s", target.uri, exc)
+        record_failure(run.conn, run.run_id, run.source, failure_of(Target(run.source or AD_HOC),
+                                                                    exc, stage="run"))
+        finish_run(run.conn, run.run_id, run.counts, status=status)
+        run.conn.execute("CHECKPOINT")
+        publish(run.db_path)
+    except Exception:  # noqa: BLE001 - the original error matters more
+        run.logger.exception("could not record the end of run %s", run.run_id)
+
+
+def _finish(run: _Run, started: float) -> None:
+    """Write the run's errors and counts, publish the warehouse and build the summary."""
+    counts = run.counts
+    for uri in run.restored:  # listed again: back in search, whatever its bytes did
+        if run.outcome_of.get(uri) == "unchanged":
+            counts.unchanged -= 1
+            counts.updated += 1
+    with transaction(run.conn):
+        for failure in counts.failures:
+            record_failure(run.conn, run.run_id, run.source, failure)
+        duration = finish_run(run.conn, run.run_id, counts, status=run.status)
+    with run.phase("publish"):
+        run.conn.execute("CHECKPOINT")
+        publish(run.db_path)
+    run.seconds["total"] = time.perf_counter() - started
+    run.summary = IngestSummary(
+        run.run_id, run.db_path, counts.new, counts.updated, counts.unchanged, counts.withdrawn,
+        counts.failures, run.embedded, duration, run.source, run.status,
+        len(run.restored), run.interrupted, dict(run.seconds),
+    )
+    _log_summary(run.logger, run.summary)
+
+
+def _log_summary(logger, summary: IngestSummary) -> None:
+    line = (f"run {summary.run_id} ({summary.source or 'ad hoc'}): {summary.new} new, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.withdrawn} "
+            f"withdrawn, {summary.failed} failed, {summary.chunks_embedded} chunks embedded "
+            f"in {summary.duration_s:.1f} s")
+    if summary.status != COMPLETED:
+        logger.error("FAILED %s", line)
+    elif summary.failures:
+        logger.warning("%s — %d FAILURES, see `lokus errors --run %s`", line, summary.failed,
+                       summary.run_id)
+    else:
+        logger.info(line)
+
+
+def _list(run: _Run, source: Source) -> Discovery | None:
+    """The source's listing; None (and the run marked failed) if it cannot be listed."""
+    with run.phase("list"):
+        try:
+            listing = list_task(source, run.fetcher)
+        except DiscoveryError as exc:
+            run.counts.failures.append(Failure(source.location or source.name, exc.stage,
+                                               type(exc).__name__, str(exc)))
+            run.status = FAILED
+            run.logger.error("source %s cannot be listed: %s", source.name, exc)
+            return None
+    run.counts.failures.extend(listing.failures)
+    run.logger.info("source %s lists %d documents%s", source.name, len(listing.uris),
+                    "" if listing.complete else " (listing incomplete: nothing withdrawn)")
+    return listing
+
+
+def _apply_listing(run: _Run, listing: Discovery) -> None:
+    """Withdraw documents the source stopped listing and restore ones it lists again."""
+    if not listing.can_withdraw:
         return
-    if isinstance(result, Failure):
-        counts.failures.append(result)
-        logger.warning("failed %s: %s", target.uri, result.message)
+    try:
+        with transaction(run.conn):
+            change = apply_listing(run.conn, listing.source.name, listing.uris)
+            run.counts.withdrawn += mark_withdrawn(run.conn, change.withdrawn)
+            mark_restored(run.conn, change.restored)
+    except WithdrawRefused as exc:
+        run.counts.failures.append(Failure(listing.source.location or listing.source.name,
+                                           "withdraw", type(exc).__name__, str(exc)))
         return
-    if isinstance(result, Unchanged):
+    run.restored = change.restored
+    if change.withdrawn:
+        run.logger.info("withdrawn (no longer listed): %s", ", ".join(change.withdrawn))
+    if change.restored:
+        run.logger.info("listed again: %s", ", ".join(change.restored))
+
+
+def _source_metadata(source: Source) -> dict[str, str]:
+    found = {"source": source.name, "owner": source.owner, "region": source.region}
+    return {key: value for key, value in found.items() if value}
+
+
+def _index(run: _Run) -> None:
+    """Embed and re-index when documents changed (now, or in a run that did not finish)."""
+    if not index_needed(run.conn):
+        return
+    with run.phase("index"):
+        run.embedded, embed_s, fts_s = index_task(run.db_path, run.model)
+    run.seconds.update({"embed": embed_s, "keyword index": fts_s})
+
+
+# -- fetching, reading and loading --------------------------------------------------------------
+
+
+def _process(
+    run: _Run, targets: list[Target], source: SourceInfo, show_progress: bool,
+    refetch: bool = False,
+) -> None:
+    """Fetch and read the targets on the task runner; load each result as it comes, in order."""
+    if not targets:
+        return
+    with run.phase("plan"):
+        known = _known(run.conn, [t.uri for t in targets], refetch)
+        _warm_robots(run.fetcher, targets)
+    # Listing and robots.txt were retried by the Fetcher; from here Prefect retries each fetch.
+    run.fetcher.retries = 0
+    settings = get_settings()
+    fetch_read = fetch_read_task.with_options(
+        retries=settings.http_retries, retry_delay_seconds=exponential_backoff(RETRY_BACKOFF_S),
+        retry_jitter_factor=0.5,
+    )
+    batches = _batches(targets)
+    total, done = len(targets), 0
+    every = max(1, total // 20)
+    pending: deque = deque()
+    with run.phase("fetch, read and load"), _progress(show_progress, total) as advance:
+        for batch in batches:
+            pending.append((batch, fetch_read.submit(
+                batch, [known[t.uri] for t in batch], run.fetcher, run.parser.parse, source)))
+            while len(pending) >= IN_FLIGHT:
+                done = _collect(run, *pending.popleft(), done, total, every, advance)
+        while pending:
+            done = _collect(run, *pending.popleft(), done, total, every, advance)
+
+
+def _batches(targets: list[Target]) -> list[list[Target]]:
+    """Local files in groups (a stat each when unchanged), each URL alone (a retry is one fetch)."""
+    files = [t for t in targets if not t.is_url]
+    urls = [[t] for t in targets if t.is_url]
+    groups = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
+    return groups + urls
+
+
+def _known(conn, uris: list[str], refetch: bool) -> dict[str, Known]:
+    """What the warehouse knows about each URI, in three queries for the whole run."""
+    rows = conn.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM fetch_state WHERE uri IN (SELECT unnest(?::VARCHAR[]))",
+        [uris],
+    ).fetchall()
+    states = {row[0]: FetchState(*row) for row in rows}
+    documents = known_sha256(conn)
+    stored = stored_sha256(conn)
+    known = {}
+    for uri in uris:
+        state = None if refetch else states.get(uri)
+        content = state.content_sha256 if state else None
+        known[uri] = Known(state, documents.get(uri), content is not None and content in stored)
+    return known
+
+
+def _warm_robots(fetcher: Fetcher, targets: list[Target]) -> None:
+    """Fetch robots.txt of every host now, with the Fetcher's retries (once per host)."""
+    seen = set()
+    for target in targets:
+        if target.is_url:
+            parts = urlsplit(target.uri)
+            origin = (parts.scheme, parts.netloc)
+            if origin not in seen:
+                seen.add(origin)
+                fetcher.allowed(target.uri)
+
+
+def _collect(run: _Run, batch: list[Target], future, done: int, total: int, every: int,
+             advance) -> int:
+    """Wait for one task and load its documents; never raises for a document's fault."""
+    try:
+        outcomes = future.result()
+    except Exception as exc:  # noqa: BLE001 - a fetch that failed after its retries
+        outcomes = [Failed(failure_of(target, exc, stage="fetch")) for target in batch]
+    unchanged_states = []
+    for target, outcome in zip(batch, outcomes, strict=True):
+        kind = _load(run, target, outcome)
+        run.outcome_of[target.uri] = kind
+        if isinstance(outcome, Unchanged) and outcome.state is not None:
+            unchanged_states.append(outcome.state)
+        done += 1
+        advance(Path(target.uri).name)
+        if done % every == 0 or done == total:
+            c = run.counts
+            run.logger.info("%d/%d documents: %d new, %d updated, %d unchanged, %d failed",
+                            done, total, c.new, c.updated, c.unchanged, c.failed)
+    if unchanged_states:
+        with transaction(run.conn):
+            for state in unchanged_states:
+                put_state(run.conn, state)
+    return done
+
+
+def _load(run: _Run, target: Target, outcome: Outcome) -> str:
+    """Load one outcome (document and fetch state in one transaction); returns its count name."""
+    counts, conn = run.counts, run.conn
+    if isinstance(outcome, Unchanged):
         counts.unchanged += 1
-        return
+        return "unchanged"
+    if isinstance(outcome, Failed):
+        counts.failures.append(outcome.failure)
+        run.logger.warning("failed %s: %s", target.uri, outcome.failure.message)
+        if outcome.state is not None:
+            put_state(conn, outcome.state)
+        return "failed"
+
+    wrote_state = False
+
+    def after_load(c, _doc) -> None:
+        nonlocal wrote_state
+        store_facts(c, outcome)
+        if outcome.state is not None:
+            put_state(c, outcome.state)
+            wrote_state = True
+
     try:
-        loaded = load_document(
-            conn, result.document, result.chunks,
-            after_load=lambda c, _doc: store_facts(c, result),
-        )
-    except Exception as exc:  # noqa: BLE001
+        loaded = load_document(conn, outcome.document, outcome.chunks, after_load=after_load)
+        if not wrote_state and outcome.state is not None:  # same content already stored
+            put_state(conn, outcome.state)
+    except Exception as exc:  # noqa: BLE001 - one document's load must not stop the run
+        # No fetch state is stored: the next run fetches and loads this document again.
         counts.failures.append(failure_of(target, exc, stage="load"))
-        logger.warning("failed to load %s: %s", target.uri, exc)
-        return
+        run.logger.warning("failed to load %s: %s", target.uri, exc)
+        return "failed"
     if loaded.outcome == "new":
         counts.new += 1
     elif loaded.outcome == "updated":
         counts.updated += 1
     else:
         counts.unchanged += 1
-
-
-def _keyword_index_exists(conn) -> bool:
-    """True once the fts index over chunks has been built."""
-    row = conn.execute(
-        "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_chunks'"
-    ).fetchone()
-    return bool(row and row[0])
+    if loaded.duplicate_of:
+        run.logger.info("%s has the same content as document %s", target.uri, loaded.duplicate_of)
+    return loaded.outcome
 
 
 class _progress:
