@@ -89,3 +89,20 @@ def test_ambiguous_fractions_are_not_dates(text):
 
 def test_stated_years_take_tahun_and_month_year_not_bare_numbers():
     assert stated_years("Survei 2024 … pada tahun 2019 dan bulan Juni 2021") == [2019, 2021]
+
+
+def test_news_dateline_day_and_month():
+    m = one("Mataram, 14/2 (Antara) - Puluhan peserta pelatihan tiba di kantor bupati.")
+    assert (m.day, m.month, m.year) == (14, 2, None)
+    assert find_dates("Skor akhir 14/2 (dua set) - menang") == []  # not at a sentence start after a place
+
+
+def test_bare_weekday_is_found_outside_dates_and_not_for_every_week():
+    from extract.facts.dates import bare_weekdays, weekday_on_or_before
+
+    text = "Rombongan diterima Wakil Bupati Lombok Timur, Jumat."
+    assert [w for w, _ in bare_weekdays(text, find_dates(text))] == [4]
+    assert bare_weekdays("Pasar murah digelar setiap hari Jumat.", []) == []
+    assert bare_weekdays("Kunjungan Senin (3/6) lalu.", find_dates("Kunjungan Senin (3/6) lalu.")) == []
+    assert weekday_on_or_before(date(2024, 5, 17), 4) == date(2024, 5, 17)  # a Friday itself
+    assert weekday_on_or_before(date(2024, 5, 17), 0) == date(2024, 5, 13)

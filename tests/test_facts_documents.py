@@ -164,3 +164,49 @@ def test_a_document_that_cannot_be_prepared_gives_an_error_line_not_an_exception
     doc.pages = None  # a reader bug: no pages at all
     facts = extract_facts(doc)
     assert facts.visits == [] and len(facts.errors) == 1 and facts.errors[0].startswith("context: TypeError")
+
+
+def test_news_lead_weekday_resolves_against_the_dateline():
+    text = (
+        "Selasa, 14 Mei 2024 10:05 WIB\n\n"
+        "Mataram, 14/5 (Antara) - Sebanyak 28 peserta Pelatihan Kepemimpinan Pengawas Angk. IV BPSDM "
+        "Provinsi Bali melakukan studi lapangan ke Pemerintah Kota Mataram, Senin.\n\n"
+        "Rombongan diterima Asisten Administrasi Umum Setda Kota Mataram."
+    )
+    visit = extract_facts(document(text)).visit
+    assert (visit.program, visit.cohort) == ("PKP", 4)
+    assert visit.start_date == date(2024, 5, 13) and visit.date_source == "inferred"
+
+
+def test_news_dateline_dates_the_visit_when_nothing_else_does():
+    text = (
+        "Rabu, 15 Mei 2024 08:00 WIB\n\n"
+        "Mataram, 15/5 (Antara) - Peserta Pelatihan Kepemimpinan Administrator BPSDM Provinsi Bali "
+        "mempelajari layanan perizinan di Pemerintah Kota Mataram.\n\n"
+        "Rombongan diterima Asisten Administrasi Umum Setda Kota Mataram. Peserta lalu mengunjungi Bappeda."
+    )
+    visit = extract_facts(document(text)).visit
+    assert visit.start_date == date(2024, 5, 15) and visit.date_source == "inferred"
+
+
+def test_a_weekday_without_any_document_date_gives_no_date():
+    text = (
+        "MATARAM – Peserta Pelatihan Kepemimpinan Pengawas angkatan ke-7 melakukan studi lapangan ke "
+        "Pemerintah Kota Mataram, Senin (9/4). Rombongan diterima Sekda, Kamis."
+    )
+    facts = extract_facts(document(text))
+    assert facts.visit.start_date is None and facts.year is None
+
+
+def test_labelled_activity_date_of_a_report():
+    text = (
+        "Laporan Benchmarking Pelatihan Kepemimpinan Nasional Tingkat II\n\n"
+        "Lokus: Pemerintah Kota Mataram\n\nWaktu pelaksanaan: Kamis, 16 Mei 2024\n\n"
+        "Peserta melakukan benchmarking ke Pemerintah Kota Mataram."
+    )
+    assert extract_facts(document(text)).visit.start_date == date(2024, 5, 16)
+
+
+def test_year_of_an_undated_page_falls_back_to_its_publication_date():
+    text = "Kota Mataram meraih penghargaan Anugerah Parahita Ekapraya dari Kementerian PPPA."
+    assert extract_facts(document(text, published=date(2023, 8, 1))).year == 2023

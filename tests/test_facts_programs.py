@@ -42,3 +42,9 @@ def test_arabic_cohort_and_ordinal_cohort():
 
 def test_counting_words_before_angkatan_are_not_cohorts():
     assert find_cohorts("empat angkatan sekaligus datang") == []
+
+
+def test_abbreviated_angkatan_and_old_programme_names():
+    assert programs("Diklat PIM Tk. III Angk. II Tahun 2016") == [("Diklatpim III", 2, 2016)]
+    assert programs("Diklat Kepemimpinan Tingkat II Angkatan III") == [("Diklatpim II", 3, None)]
+    assert programs("Pelatihan Kepemimpinan Pengawas angkatan ke-51") == [("PKP", 51, None)]

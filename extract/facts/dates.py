@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 WEEKDAYS = {
     "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "jum’at": 4,
@@ -40,6 +40,17 @@ NUMERIC_DATE = re.compile(
     rf"(?:/(?P<y>\d{{4}}|\d{{2}}))?\s*\)"
     rf"(?:{_RANGE}\(\s*(?P<d2>\d{{1,2}})/(?P<m2>\d{{1,2}})(?:/(?P<y2>\d{{4}}|\d{{2}}))?\s*\))?"
     rf"|(?:\b(?P<wdb>{_WEEKDAY})\s*,?\s*)?(?<![\d/])(?P<db>\d{{1,2}})[/.-](?P<mb>\d{{1,2}})[/.-](?P<yb>{_YEAR})\b",
+    re.I,
+)
+# A news dateline: "Jakarta, 12/3 (Antara) -", "Padang, 17/11/2021 (ANTARA) –" at a sentence start.
+NEWS_DATELINE = re.compile(
+    r"^[A-Z][A-Za-z .'’-]{1,30},\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?"
+    r"(?=\s*(?:\([^)]{2,30}\)\s*)?[-–—])"
+)
+# A weekday standing alone for a date ("… ke Pemkot Padang, Rabu."): the day of that week.
+BARE_WEEKDAY = re.compile(
+    rf"(?<!setiap )(?<!tiap )(?:,\s*|\b(?:pada|hari)\s+)(?P<wd>{_WEEKDAY})"
+    r"(?=\s*(?:[.,;)]|$)|\s+(?:lalu|kemarin|ini|pagi|siang|sore|malam)\b)",
     re.I,
 )
 MONTH_YEAR = re.compile(rf"\b(?:bulan\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b", re.I)
@@ -94,6 +105,10 @@ def _weekday(text: str | None) -> int | None:
     return WEEKDAYS.get(text.lower().replace("’", "'"))
 
 
+def _real_day(match: re.Match[str]) -> bool:
+    return 1 <= int(match.group("m")) <= 12 and 1 <= int(match.group("d")) <= 31
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date mention in a text, long and numeric forms, in order of position."""
     found: list[DateMention] = []
@@ -129,7 +144,30 @@ def find_dates(text: str) -> list[DateMention]:
         found.append(DateMention(
             day, month, year, wd, end_day, end_month, end_year, match.span(), match.group(0),
         ))  # fmt: skip
+    dateline = NEWS_DATELINE.match(text)
+    if dateline and _real_day(dateline) and not any(m.span[0] < dateline.end() for m in found):
+        span = dateline.span("d")[0], dateline.end()
+        found.append(DateMention(int(dateline.group("d")), int(dateline.group("m")),
+                                 full_year(dateline.group("y")), None, None, None, None, span,
+                                 text[span[0] : span[1]]))  # fmt: skip
     return sorted(found, key=lambda m: m.span)
+
+
+def bare_weekdays(text: str, dates: list[DateMention]) -> list[tuple[int, tuple[int, int]]]:
+    """(weekday, span) of weekdays written without a date ("…, Rabu."), outside date mentions."""
+    found = []
+    for match in BARE_WEEKDAY.finditer(text):
+        if any(m.span[0] <= match.start("wd") < m.span[1] for m in dates):
+            continue
+        weekday = _weekday(match.group("wd"))
+        if weekday is not None:
+            found.append((weekday, match.span("wd")))
+    return found
+
+
+def weekday_on_or_before(reference: date, weekday: int) -> date:
+    """The date with this weekday in the six days up to `reference` (news: "Rabu" = this Wednesday)."""
+    return reference - timedelta(days=(reference.weekday() - weekday) % 7)
 
 
 def stated_years(text: str) -> list[int]:

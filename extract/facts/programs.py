@@ -33,10 +33,13 @@ PKA = re.compile(r"\bPKA\b|\bPelatihan\s+Kepemimpinan\s+Adm\w*", re.I)
 PKP = re.compile(r"\bPKP\b|\bPelatihan\s+Kepemimpinan\s+Pengawas\b", re.I)
 
 _COHORT_NUMBER = r"(?P<n>\d{1,3}|[IVXLC]{1,7}|[ivxlc]{1,7})\b"
-COHORT = re.compile(rf"\bAngkatan\s+(?:ke\s*-?\s*)?{_COHORT_NUMBER}", re.I)
+_ANGKATAN = r"(?:Angkatan|Angk\.|Angk\b|Akt\.)"  # "Angkatan XXV", "Angk. II", "Akt. 3"
+COHORT = re.compile(rf"\b{_ANGKATAN}\s*(?:ke\s*-?\s*)?{_COHORT_NUMBER}", re.I)
 # "Diklatpim IV ke-10", "PKA ke-3": an ordinal right after a programme.
 ORDINAL = re.compile(r"^\s*(?:angkatan\s+)?ke\s*-\s*(?P<n>\d{1,3})\b", re.I)
-PROGRAM_YEAR = re.compile(r"^[\s,]*(?:Angkatan\s+\S+\s+)?(?:Tahun|TA\.?)\s+(?P<y>(?:19|20)\d{2})\b", re.I)
+PROGRAM_YEAR = re.compile(
+    rf"^[\s,]*(?:{_ANGKATAN}\s*(?:ke\s*-?\s*)?\S+\s+)?(?:Tahun|TA\.?)\s+(?P<y>(?:19|20)\d{{2}})\b", re.I
+)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ ABBREVIATIONS = frozenset(
         "st",
         "dt",
         "tk",
+        "tkt",
+        "angk",
+        "akt",
         "kab",
         "kec",
         "kel",
@@ -68,6 +71,10 @@ MAX_EVIDENCE_CHARS = 500
 _WS = re.compile(r"[ \t\u00a0]+")
 _BREAK_CANDIDATE = re.compile(r"([.!?])([\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])")
 _LINE_END_PUNCT = re.compile(r"[.!?:;\"”]$")
+# "Angkatan II. Kegiatan …": a Roman numeral ends a sentence (a single capital is an initial).
+_ROMAN_END = re.compile(r"^[IVX]{2,5}$")
+# ", M.Si. Ia menjelaskan …": a degree after a comma closes a name, and its period the sentence.
+_DEGREE_END = re.compile(r",\s*[A-Z][a-z]{0,3}(?:\.[A-Za-z]{1,4}){1,3}$")
 
 
 @dataclass(frozen=True)
@@ -129,8 +136,10 @@ def split_sentences(paragraph: str) -> list[str]:
     for match in _BREAK_CANDIDATE.finditer(paragraph):
         if match.group(1) == ".":
             before = paragraph[start : match.start(1)].rsplit(" ", 1)[-1]
-            word = before.strip('("“').lower()
-            if word in ABBREVIATIONS or (len(word) <= 2 and word.isalpha()) or "." in word:
+            raw = before.strip('("“')
+            word = raw.lower()
+            ends = _ROMAN_END.match(raw) or _DEGREE_END.search(paragraph[start : match.start(1)])
+            if not ends and (word in ABBREVIATIONS or (len(word) <= 2 and word.isalpha()) or "." in word):
                 continue
         end = match.end(2)
         pieces.append(paragraph[start:end].strip())
