@@ -78,7 +78,8 @@ from warehouse.runs import (
 )
 from warehouse.writer import open_writer
 
-FILES_PER_TASK = 32  # local files per fetch task: checking an unchanged file is a stat
+FILES_PER_TASK = 32  # known local files per fetch task: checking an unchanged file is a stat
+NEW_FILES_PER_TASK = 2  # new local files per fetch task: each will be parsed
 THREADS = 8  # fetch tasks at once (per-host limits still apply inside the Fetcher)
 IN_FLIGHT = 16  # tasks submitted ahead of loading; bounds memory
 RETRY_BACKOFF_S = 1.0  # Prefect retries of a transient fetch fault wait 1, 2, 4 ... s
@@ -314,7 +315,7 @@ def _run(db_path: str | None, model: str | None, source: str | None, lock_wait_s
     db_path = str(db_path or settings.db)
     model = model or settings.model
     started = time.perf_counter()
-    with open_writer(db_path, wait_s=lock_wait_s) as conn:
+    with open_writer(db_path, wait_s=lock_wait_s, on_wait=logger.warning) as conn:
         interrupted = close_stale_runs(conn)
         for stale in interrupted:
             logger.warning("run %s had been interrupted (killed or crashed); marked so", stale)
@@ -431,6 +432,7 @@ def _index(run: _Run) -> None:
     """Embed and re-index when documents changed (now, or in a run that did not finish)."""
     if not index_needed(run.conn):
         return
+    run.logger.info("indexing: embedding new chunks, rebuilding the keyword index")
     with run.phase("index"):
         run.embedded, embed_s, fts_s = index_task(run.db_path, run.model)
     run.seconds.update({"embed": embed_s, "keyword index": fts_s})
@@ -456,7 +458,7 @@ def _process(
         retries=settings.http_retries, retry_delay_seconds=exponential_backoff(RETRY_BACKOFF_S),
         retry_jitter_factor=0.5,
     )
-    batches = _batches(targets)
+    batches = _batches(targets, known)
     total, done = len(targets), 0
     every = max(1, total // 20)
     pending: deque = deque()
@@ -470,12 +472,15 @@ def _process(
             done = _collect(run, *pending.popleft(), done, total, every, advance)
 
 
-def _batches(targets: list[Target]) -> list[list[Target]]:
-    """Local files in groups (a stat each when unchanged), each URL alone (a retry is one fetch)."""
-    files = [t for t in targets if not t.is_url]
-    urls = [[t] for t in targets if t.is_url]
-    groups = [files[i:i + FILES_PER_TASK] for i in range(0, len(files), FILES_PER_TASK)]
-    return groups + urls
+def _batches(targets: list[Target], known: dict[str, Known]) -> list[list[Target]]:
+    """Work per task: known local files in large groups (usually a stat each), new ones in
+    small groups (they will be parsed: results flow to loading sooner), each URL alone (a
+    retry repeats one request)."""
+    seen = [t for t in targets if not t.is_url and known[t.uri].state is not None]
+    new = [t for t in targets if not t.is_url and known[t.uri].state is None]
+    groups = [seen[i:i + FILES_PER_TASK] for i in range(0, len(seen), FILES_PER_TASK)]
+    groups += [new[i:i + NEW_FILES_PER_TASK] for i in range(0, len(new), NEW_FILES_PER_TASK)]
+    return groups + [[t] for t in targets if t.is_url]
 
 
 def _known(conn, uris: list[str], refetch: bool) -> dict[str, Known]:

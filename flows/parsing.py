@@ -3,7 +3,8 @@ Python, so threads share one core; a small pool of worker processes uses the oth
 
 The pool starts only once a run has more than `inline_first` documents to parse, so a run that
 finds one changed file does not pay the workers' start-up (~1 s). A worker that dies (out of
-memory, a crash in a parser) fails only its document; the pool is started again.
+memory, a crash in a parser) fails only its document; the pool is started again. Workers exit
+by themselves when the flow process is gone (killed with SIGKILL, nothing else cleans up).
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from flows.steps import Processed, Target, prepare
+
+PARENT_CHECK_S = 1.0
 
 
 class ParserCrashed(RuntimeError):
@@ -82,7 +86,8 @@ class Parser:
                 # spawn: the flow process runs threads (Prefect, httpx), which fork would copy
                 # in whatever state they were in.
                 self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn")
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=watch_parent, initargs=(os.getpid(),),
                 )
             return self._pool
 
@@ -91,3 +96,14 @@ class Parser:
             if self._pool is pool:
                 self._pool = None
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def watch_parent(parent_pid: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()

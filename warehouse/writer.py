@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,11 +48,16 @@ def _busy(path: Path, pid: int | None, waited: float) -> WarehouseBusy:
 
 @contextmanager
 def open_writer(
-    path: str | Path, *, wait_s: float = 0.0, poll_s: float = 0.5
+    path: str | Path,
+    *,
+    wait_s: float = 0.0,
+    poll_s: float = 0.5,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """The writable warehouse connection, held alone for the block; closed at the end.
 
-    Waits up to `wait_s` seconds for another writer to finish, then raises WarehouseBusy.
+    Waits up to `wait_s` seconds for another writer to finish (calling `on_wait` once with a
+    message when it starts waiting), then raises WarehouseBusy.
     """
     path = Path(path).resolve()
     key = str(path)
@@ -76,6 +81,10 @@ def open_writer(
                 pid = holder_pid(str(exc.__cause__))
         if time.monotonic() >= deadline:
             raise _busy(path, pid, time.monotonic() - started)
+        if on_wait is not None:
+            on_wait(f"waiting up to {wait_s:.0f} s for another ingest on {path}"
+                    + (f" (process {pid})" if pid else ""))
+            on_wait = None
         time.sleep(min(poll_s, max(deadline - time.monotonic(), 0.01)))
     try:
         yield conn
