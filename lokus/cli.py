@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -39,43 +40,201 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+SourcesFileOption = Annotated[
+    Path, typer.Option("--sources", help="The sources file (see sources.example.yaml).")
+]
+
+
+def quiet_prefect(verbose: bool) -> None:
+    """Prefect logs only warnings unless asked for; never telemetry (offline)."""
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or URLs.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders (recursive) or URLs, ad hoc.")
+    ] = None,
+    sources: Annotated[
+        Path | None, typer.Option("--sources", help="Ingest the sources of this file instead.")
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Only this source of --sources (repeat for more)."),
+    ] = None,
+    wait: Annotated[
+        float, typer.Option(min=0, help="Seconds to wait for another ingest to finish.")
+    ] = 0.0,
+    refetch: Annotated[
+        bool, typer.Option(help="Ignore stored ETags: download every document and check it.")
+    ] = False,
     db: DbOption = None,
     model: Annotated[str | None, typer.Option(help="Embedding model (default: $LOKUS_MODEL).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Ingest documents through the Prefect `ingest` flow, then print a summary."""
-    if not verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # offline: no telemetry
-    from flows.ingest import ingest as ingest_flow
+    """Ingest paths or URLs ad hoc, or the sources of a file, then print a summary.
+
+    Failed documents are listed and the command still exits 0; it exits 1 when a source
+    cannot be reached at all, or another ingest holds the database (see --wait).
+    """
+    if bool(paths) == bool(sources):
+        raise fail("give files, folders or URLs, or --sources FILE (not both)")
+    if source and not sources:
+        raise fail("--source needs --sources FILE")
+    quiet_prefect(verbose)
+    from flows.sources import SourcesError
 
     try:
-        summary = ingest_flow(
-            list(paths), db_path=str(db_path(db)), model=model, show_progress=sys.stderr.isatty()
-        )
-    except WarehouseError as exc:
-        raise fail(str(exc)) from exc
-    print_summary(summary)
+        if paths:
+            from flows.ingest import ingest as ingest_flow
+
+            summaries = [ingest_flow(
+                list(paths), db_path=str(db_path(db)), model=model,
+                show_progress=sys.stderr.isatty(), lock_wait_s=wait,
+            )]
+        else:
+            from flows.ingest import ingest_sources
+
+            summaries = ingest_sources(
+                str(sources), source, db_path=str(db_path(db)), model=model, lock_wait_s=wait,
+                refetch=refetch, show_progress=sys.stderr.isatty(),
+            )
+    except (WarehouseError, SourcesError, KeyError) as exc:
+        raise fail(str(exc).strip('"')) from exc
+    for summary in summaries:
+        print_summary(summary)
+    failed = [s.source for s in summaries if s.status != "completed"]
+    if failed:
+        raise fail(f"source(s) failed: {', '.join(str(name) for name in failed)}")
+    if not summaries:
+        console.print("No enabled sources to ingest.")
 
 
 def print_summary(summary) -> None:
     """The run's counts, and one line per failure with its reason."""
-    console.print(
-        f"[bold]ingest run {summary.run_id}[/] into {summary.db_path}: "
-        f"[green]{summary.new} new[/], [cyan]{summary.updated} updated[/], "
-        f"{summary.unchanged} unchanged, [red]{summary.failed} failed[/]; "
-        f"{summary.chunks_embedded} chunks embedded in {summary.duration_s:.1f} s"
-    )
-    if summary.loaded == 0 and summary.failed == 0:
-        console.print("Nothing new to load: every document is already in the warehouse.")
-    if summary.failures:
-        table = Table("document", "stage", "error", "reason", title="Failures", title_style="bold red")
-        for f in summary.failures:
-            table.add_row(f.uri, f.stage, f.error_class, f.message)
-        console.print(table)
+    from lokus.run_views import print_summary as show
+
+    show(console, summary)
+
+
+sources_app = typer.Typer(help="The sources file: where documents come from, and when.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("check")
+def sources_check(
+    file: Annotated[Path, typer.Argument(help="The sources file.")] = Path("sources.yaml"),
+) -> None:
+    """Validate a sources file; every problem is printed as file:line: field: reason."""
+    from flows.sources import check_sources, load_sources
+
+    problems = check_sources(file)
+    if problems:
+        for problem in problems:
+            err_console.print(problem, highlight=False, markup=False)
+        raise fail(f"{len(problems)} problem(s) in {file}")
+    table = Table("name", "kind", "location", "schedule", "owner", title=f"{file}: OK",
+                  title_justify="left")
+    for s in load_sources(file):
+        where = s.location or f"{len(s.urls)} URLs"
+        when = (f"{s.schedule} ({s.timezone})" if s.schedule else "by hand") + (
+            "" if s.enabled else ", disabled")
+        table.add_row(s.name, s.kind, where, when, s.owner or "")
+    console.print(table)
+
+
+@app.command()
+def schedule(
+    sources: SourcesFileOption = Path("sources.yaml"),
+    db: DbOption = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Run every source on its cron schedule until stopped (Ctrl-C).
+
+    One Prefect deployment per source, served by this process. With PREFECT_API_URL set to a
+    running Prefect server (`prefect server start`), the Prefect UI shows them and runs any
+    source by hand.
+    """
+    from flows.sources import SourcesError, load_sources
+
+    quiet_prefect(verbose)
+    try:
+        load_sources(sources)
+    except SourcesError as exc:
+        raise fail(f"{sources} is invalid; run `lokus sources check {sources}`\n{exc}") from exc
+    if not os.environ.get("PREFECT_API_URL"):
+        err_console.print(
+            "[yellow]PREFECT_API_URL is not set: Prefect starts a temporary server for this "
+            "process (no UI after it stops). For the UI, run `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api.[/]"
+        )
+    from flows.schedule import serve_sources
+
+    serve_sources(sources, db_path(db))
+
+
+@app.command()
+def runs(
+    last: Annotated[int, typer.Option("--last", "-n", min=1, help="How many runs.")] = 20,
+    source: Annotated[str | None, typer.Option(help="Only runs of this source.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Recent ingest runs, newest first: status, new / updated / unchanged / withdrawn / failed."""
+    from lokus.run_views import record_dict, runs_table
+    from warehouse.runs import recent_runs
+
+    with _history(db) as conn:
+        found = recent_runs(conn, last=last, source=source)
+    if as_json:
+        typer.echo(json.dumps([record_dict(r) for r in found], ensure_ascii=False, indent=2))
+    elif not found:
+        console.print("No ingest runs yet.")
+    else:
+        console.print(runs_table(found))
+
+
+@app.command()
+def errors(
+    run: Annotated[str | None, typer.Option("--run", help="Run id (default: the latest run).")] = None,
+    source: Annotated[str | None, typer.Option(help="The latest run of this source.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The failures of one ingest run: document, stage, error class and reason."""
+    from lokus.run_views import errors_table, record_dict
+    from warehouse.runs import find_run, recent_runs, run_errors
+
+    with _history(db) as conn:
+        record = find_run(conn, run) if run else next(iter(recent_runs(conn, last=1, source=source)),
+                                                      None)
+        if record is None:
+            raise fail(f"no run {run!r}; see `lokus runs`" if run else "no ingest runs yet")
+        found = run_errors(conn, record.run_id)
+    if as_json:
+        typer.echo(json.dumps([record_dict(e) for e in found], ensure_ascii=False, indent=2))
+        return
+    console.print(errors_table(record, found))
+    if not found:
+        console.print(f"Run {record.run_id} recorded no errors.")
+
+
+@contextmanager
+def _history(db: Path | None):
+    """A read-only connection to the published warehouse (where run history is read)."""
+    from warehouse.publish import reading_path
+    from warehouse.sql import open_readonly
+
+    try:
+        conn = open_readonly(reading_path(db_path(db)))
+    except WarehouseError as exc:
+        raise fail(str(exc)) from exc
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 @app.command()
