@@ -279,3 +279,51 @@ def test_listed_loci_joined_by_serta():
         "Dinas Sosial",
         "Kecamatan Mlati",
     ]
+
+
+# --- people: forms met in other outlets ------------------------------------------------------------
+
+
+def test_roles_carry_words_the_vocabulary_does_not_know():
+    c = ctx(
+        "Rombongan dipimpin Kepala Bidang Sertifikasi Kompetensi dan Pengelolaan Pelatihan BPSDM NTB, "
+        "Dra. Wulan Sekarsari, dan diterima Kepala Badan Perencanaan Pembangunan, Penelitian dan "
+        "Pengembangan Daerah Kabupaten Sleman, Ir. Bayu Anggara, M.T., di ruang rapat.",
+        "Walikota Yogi Pratama dan Kepala BKD Tari Puspita menyambut rombongan.",
+    )
+    people = {p.name: p.role for p in extract_people(c)}
+    assert people == {
+        "Wulan Sekarsari": "Kepala Bidang Sertifikasi Kompetensi dan Pengelolaan Pelatihan BPSDM NTB",
+        "Bayu Anggara": "Kepala Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah "
+        "Kabupaten Sleman",
+        "Yogi Pratama": "Walikota",
+        "Tari Puspita": "Kepala BKD",
+    }
+
+
+def test_coach_mentor_penguji_and_a_relative_clause_before_the_name():
+    c = ctx(
+        "Peserta didampingi coach Dr. Ir. Gede Arsana, M.Si dan mentor Dra. Wening Pratiwi, M.A.P, "
+        "serta penguji Prof. Dr. Lukas Hutapea, M.A.",
+        "Widyaiswara BPSDM NTB yang mendampingi peserta, Drs. Fajar Nugroho, M.Pd, menjelaskan hal itu.",
+        "Widyaiswara pendamping dari BPSDM Provinsi Bali, Dra. Made Sariasih, berharap banyak.",
+    )
+    people = {p.name: p.role for p in extract_people(c)}
+    assert people == {
+        "Gede Arsana": "coach",
+        "Wening Pratiwi": "mentor",
+        "Lukas Hutapea": "penguji",
+        "Fajar Nugroho": "Widyaiswara BPSDM NTB",
+        "Made Sariasih": "Widyaiswara pendamping dari BPSDM Provinsi Bali",
+    }
+
+
+def test_a_degree_ends_the_name_and_venues_are_not_people():
+    c = ctx(
+        "Rombongan diterima Sekretaris Daerah Kabupaten Sleman, Drs. Harjono Saputra, M.Si. Ia berharap "
+        "kerja sama berlanjut.",
+        "Bupati Sleman di Pendopo Parasamya Agung menerima rombongan.",
+    )
+    assert [(p.name, p.role) for p in extract_people(c)] == [
+        ("Harjono Saputra", "Sekretaris Daerah Kabupaten Sleman")
+    ]

@@ -23,15 +23,27 @@ ROLE_HEAD = re.compile(
     r"\b(?:(?:Plt\.?|Plh\.?|Pj\.?)\s+)?(?:Wakil\s+)?(?:Kepala|Sekretaris(?:\s+Daerah)?|Sekda\w*|Bupati|Wabup|"
     r"Wali\s*kota|Wawali|Gubernur|Wagub|Staf+\s+Ahli|Asisten|Kabid|Kabag|Kasubag|Camat|Lurah|Kades|"
     r"Menteri|Mendagri|Dirjen|Direktur(?:\s+Jenderal)?|Deputi|Ketua|Widyaiswara|Kapusdiklat|Kadis|Kaban|"
-    r"Inspektur|Rektor)\b",
+    r"Inspektur|Rektor|Coach|Mentor|Penguji|Pembimbing|Narasumber|Fasilitator)\b",
     re.I,
 )
 LED_BY = re.compile(r"\b(?:dipimpin|diketuai)\s+(?:langsung\s+)?(?:oleh\s+)?", re.I)
 HONORIFICS = {"bapak", "ibu", "bpk", "bu", "pak", "sdr", "saudara", "saudari"}
 TITLES_BEFORE = {"dr", "drs", "dra", "h", "hj", "ir", "prof", "dt", "datuk", "kh", "ust", "habib"}
 DEGREE = re.compile(
-    r"^(?:[SM]\.[A-Za-z]{1,4}|S\.?[EHTP]|M\.?M|M\.?Si|M\.?Pd|M\.?[HT]|MAP|MBA|Ph\.?D|Ak|CA)\.?$"
+    r"^(?:[SM](?:\.[A-Za-z]{1,4}){1,3}|S\.?[EHTP]|M\.?M|M\.?Si|M\.?Pd|M\.?[HT]|MAP|MBA|Ph\.?D|Ak|CA)\.?$"
 )
+# Places where people are received ("di Pendopo Sabha Swagata Blambangan"): never a person's name.
+VENUE_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "pendopo pendapa gedung aula ruang ruangan balai bale hotel graha wisma kantor rumah masjid "
+        "lapangan taman istana puspem alun gor stadion auditorium hall convention lobi lobby",
+    )
+)
+# Lower-case words that join a role to the agency after them ("widyaiswara pendamping dari BPSDM …").
+ROLE_JOINERS = frozenset({"dari", "pada", "di", "untuk", "bagi"})
+MAX_SANDWICH = 4  # capitalised words a role may carry between two role words ("Bidang X Y BPSDM")
+RANK_WORDS = frozenset({"utama", "madya", "pratama", "muda", "agung"})  # also parts of names
 PARTICLES = {"al", "bin", "binti", "van", "de", "el"}
 TOKEN = re.compile(r"\([^()]{0,80}\)|[A-Za-z][\w'’\-]*(?:\.[A-Za-z]+)*\.?|\d+|,|;|\S")
 MAX_ROLE_TOKENS = 16
@@ -93,27 +105,40 @@ def read_name(toks: list[Tok], i: int) -> tuple[str, int] | None:
     """A person's name starting at token i (after honorifics), with titles and degrees dropped."""
     while i < len(toks) and _plain(toks[i].text) in HONORIFICS:
         i += 1
+    if i < len(toks) and _plain(toks[i].text) in VENUE_WORDS:
+        return None
     parts: list[str] = []
+    degree = False  # a degree closes the name: "H. Rahmadi Noor, SH, M.Si. Ia …"
     j = i
     while j < len(toks) and len(parts) < MAX_NAME_TOKENS:
         word = toks[j].text
         plain = _plain(word)
+        if degree and word not in (",",) and not DEGREE.match(word):
+            break
         if plain in TITLES_BEFORE and not parts:
             j += 1
             if j < len(toks) and toks[j].text == ",":  # "Drs, Tri Widayanto"
                 j += 1
+            continue
+        if DEGREE.match(word) and parts and toks[j - 1].text == ",":  # ", M.A." is no initials
+            degree = True
+            j += 1
             continue
         if re.fullmatch(r"(?:[A-Z]\.){2,}", word):  # initials "H.A.S."
             parts.append(word)
             j += 1
             continue
         if DEGREE.match(word) and parts:
+            degree = True
             j += 1
             continue
         if word == "," and parts and j + 1 < len(toks) and DEGREE.match(toks[j + 1].text):
             j += 1
             continue
-        if is_name_token(toks[j]) and not (plain in PARTICLES and not parts):
+        if degree:
+            break
+        rank_in_name = bool(parts) and plain in RANK_WORDS and word[:1].isupper()  # "Yogi Pratama"
+        if (is_name_token(toks[j]) or rank_in_name) and not (plain in PARTICLES and not parts):
             if len(word.rstrip(".")) == 1 and word.endswith(".") and not parts:
                 j += 1
                 continue
@@ -132,6 +157,55 @@ def _role_text(text: str, toks: list[Tok]) -> str:
     if not toks:
         return ""
     return " ".join(text[toks[0].start : toks[-1].end].replace(" ,", ",").split()).strip(" ,")
+
+
+def _strong_role_token(tok: Tok, regions: list[RegionMention]) -> bool:
+    """A role token that cannot start a name: an acronym, a unit, a region, a role word."""
+    return not tok.text.startswith("(") and tok.text != "," and is_role_token(tok, regions)
+
+
+def continues_role_after_comma(text: str, toks: list[Tok], i: int, regions: list[RegionMention]) -> bool:
+    """Does a comma sit inside a role: is it followed by role words and not by a new role or a name?"""
+    if i >= len(toks) or not _strong_role_token(toks[i], regions) or _in_region(toks[i], regions):
+        return False
+    if ROLE_HEAD.match(text, toks[i].start) or not toks[i].text[:1].isupper():
+        return False
+    return _plain(toks[i].text) in role_words() and _plain(toks[i].text) not in HONORIFICS
+
+
+def role_continues(text: str, toks: list[Tok], i: int, regions: list[RegionMention]) -> int | None:
+    """Where a role resumes after capitalised words the vocabulary does not know, when a role word
+    follows them before any comma ("Kepala Bidang Pengembangan Kompetensi Manajerial BPSDM Riau,
+    …"), or after a joiner ("pendamping dari BPSDM"); None when the words are a name."""
+    if i < len(toks) and _plain(toks[i].text) in ROLE_JOINERS:
+        following = toks[i + 1] if i + 1 < len(toks) else None
+        return i + 1 if following and _strong_role_token(following, regions) else None
+    j = i
+    while j < len(toks) and j - i <= MAX_SANDWICH:
+        tok = toks[j]
+        if tok.text in ("dan", "serta", "&"):
+            j += 1
+            continue
+        if _strong_role_token(tok, regions) and tok.text[:1].isupper() and _plain(tok.text) not in RANK_WORDS:
+            new_role = ROLE_HEAD.match(text, tok.start)  # "Walikota Yuliyanto dan Kepala BKD …"
+            return j if j > i and not new_role else None
+        if not (tok.text[:1].isupper() and tok.text.isalpha() and _plain(tok.text) not in TITLES_BEFORE):
+            return None
+        j += 1
+    return None
+
+
+def relative_clause_end(toks: list[Tok], i: int) -> int | None:
+    """The token after "yang <lower-case words>," when a name follows the comma, else None."""
+    if i >= len(toks) or toks[i].text.lower() != "yang":
+        return None
+    for j in range(i + 1, min(len(toks), i + 8)):
+        word = toks[j].text
+        if word == ",":
+            return j if j > i + 1 and j + 1 < len(toks) and toks[j + 1].text[:1].isupper() else None
+        if not word[:1].islower():
+            return None
+    return None
 
 
 def role_then_name(text: str, regions: list[RegionMention]) -> list[tuple[str, str, int]]:
@@ -162,9 +236,21 @@ def role_then_name(text: str, regions: list[RegionMention]) -> list[tuple[str, s
             if tok.text == "," and i + 1 < len(toks) and _in_region(toks[i + 1], regions):
                 i += 1
                 continue
+            if tok.text == "," and continues_role_after_comma(text, toks, i + 1, regions):
+                i += 1  # "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah"
+                continue
             if tok.text != "," and is_role_token(tok, regions):
                 role_toks.append(tok)
                 i += 1
+                continue
+            carried = role_continues(text, toks, i, regions)
+            if carried:
+                role_toks += toks[i:carried]
+                i = carried
+                continue
+            clause = relative_clause_end(toks, i)
+            if clause:
+                i = clause  # "Widyaiswara BPSDM Sumbar yang mendampingi peserta, Drs. …"
                 continue
             introduced = tok.text == ","
             if introduced:
