@@ -327,3 +327,50 @@ def test_a_degree_ends_the_name_and_venues_are_not_people():
     assert [(p.name, p.role) for p in extract_people(c)] == [
         ("Harjono Saputra", "Sekretaris Daerah Kabupaten Sleman")
     ]
+
+
+# --- host units: names the alias table does not know ----------------------------------------------
+
+
+def test_units_the_table_does_not_know_are_named_by_their_own_name():
+    c = ctx(
+        "Kelompok I berkunjung ke Dinas Kebersihan, Pertamanan dan Pemakaman (DKPP) Kabupaten Sleman; "
+        "Kelompok II ke Badan Pelayanan Perijinan Terpadu; Kelompok III ke Kapanewon Depok.",
+        "Sleman meraih Anugerah Kota Kreatif dari Badan Ekonomi Kreatif.",
+        "Peserta terdiri dari 12 orang dari Dinas Pendidikan dan 8 orang dari Bagian Umum Setda.",
+        "Oleh: Bagian Protokol dan Komunikasi Pimpinan",
+        "Rombongan diterima Asisten Perekonomian Sekretariat Daerah Kabupaten Sleman di Kantor Bupati "
+        "Sleman.",
+    )
+    units = {u.name: u for u in extract_host_units(c, SLEMAN)}
+    assert set(units) == {
+        "Dinas Kebersihan, Pertamanan dan Pemakaman Kabupaten Sleman",
+        "Badan Pelayanan Perijinan Terpadu",
+        "Kecamatan Depok",
+    }
+    assert units["Badan Pelayanan Perijinan Terpadu"].canonical == "Badan Pelayanan Perijinan Terpadu"
+
+
+def test_group_topics_lose_their_verbs_and_joining_words():
+    c = ctx(
+        "Kelompok pertama mempelajari tata kelola arsip di Dinas Perpustakaan dan Kearsipan, kelompok kedua "
+        "mendalami layanan akta di Dinas Kependudukan dan Pencatatan Sipil, sedangkan kelompok ketiga "
+        "meninjau Dinas Sosial untuk melihat penanganan kemiskinan.",
+        "Kelompok IV, dengan tema Pasar Rakyat Digital, berkunjung ke Dinas Perdagangan.",
+        "Kelompok V, topik Layanan Kesehatan Dasar di Puskesmas, lokus Dinas Kesehatan Kabupaten Sleman.",
+    )
+    assert [(g.group_no, g.topic, g.host_unit) for g in extract_groups(c)] == [
+        (1, "tata kelola arsip", "Dinas Perpustakaan dan Kearsipan"),
+        (2, "layanan akta", "Dinas Kependudukan dan Pencatatan Sipil"),
+        (3, "penanganan kemiskinan", "Dinas Sosial"),
+        (4, "Pasar Rakyat Digital", "Dinas Perdagangan"),
+        (5, "Layanan Kesehatan Dasar di Puskesmas", "Dinas Kesehatan Kabupaten Sleman"),
+    ]
+
+
+def test_counted_groups_listed_after_berkunjung_ke():
+    c = ctx(
+        "Peserta terbagi dalam tiga kelompok yang masing-masing berkunjung ke Dinas Sosial, RSUD Wates dan "
+        "Kapanewon Sewon untuk melihat langsung penerapan program."
+    )
+    assert [g.host_unit for g in extract_groups(c)] == ["Dinas Sosial", "RSUD Wates", "Kapanewon Sewon"]

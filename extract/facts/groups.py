@@ -18,9 +18,29 @@ from extract.facts.text import evidence
 from extract.facts.units import find_units
 
 QUOTES = "“”\"'‘’"
-_GROUP_NO = r"(?P<no>\d{1,2}|[IVX]{1,4}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)"
-NUMBERED = re.compile(rf"\bKelompok\s+{_GROUP_NO}\b\s*[:.\-–]?\s*", re.I)
-SPLIT_UNIT = re.compile(r"\s(?:pada|di|ke|bersama)\s+")
+_GROUP_NO = (
+    r"(?P<no>\d{1,2}|[IVX]{1,4}|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|"
+    r"pertama|kedua|ketiga|keempat|kelima|keenam|ketujuh|kedelapan|kesembilan|kesepuluh)"
+)
+NUMBERED = re.compile(rf"\bKelompok\s+(?:ke\s*-\s*)?{_GROUP_NO}\b\s*[:.\-–]?\s*", re.I)
+SPLIT_UNIT = re.compile(
+    r"(?:,\s*|\s)(?:berkunjung\s+ke|bertempat\s+di|berlokasi\s+di|lokus|locus|pada|di|ke|bersama|meninjau|"
+    r"mengunjungi)\s+"
+)
+# Verbs that open a group's text but are not its topic ("mempelajari tata kelola …" → "tata kelola …").
+TOPIC_VERBS = re.compile(
+    r"^(?:(?:untuk|guna)\s+)?(?:mempelajari|mendalami|mengkaji|membahas|belajar(?:\s+(?:tentang|mengenai))?|"
+    r"melihat(?:\s+langsung)?|mengamati|menggali|memahami|meninjau|mengenal|menelaah|mendiskusikan|"
+    r"berdiskusi\s+(?:tentang|mengenai)|fokus\s+pada|terkait|tentang|mengenai)\s+",
+    re.I,
+)
+# Words that join the next group's text to this one ("…, sedangkan kelompok kedua …").
+TRAILING_JOINERS = re.compile(
+    r"(?:[\s,;:]+|\s+(?:sedangkan|dan|serta|lalu|kemudian|adapun|sementara(?:\s+itu)?|untuk|yang|guna|"
+    r"dengan|di|ke|pada))+$",
+    re.I,
+)
+LEADING_JOINERS = re.compile(r"^(?:[\s,;:]+|(?:dan|serta|atau|yaitu|yakni)\s+)+", re.I)
 UNIT_START = re.compile(
     r"^(?:Kantor|Dinas|Badan|Bagian|Kecamatan|Kelurahan|Desa|Sekretariat|Inspektorat|RSUD|"
     r"Puskesmas|Unit|UPT|Pemerintah|Pemkot|Pemkab|[A-Z]{3,})"
@@ -28,7 +48,7 @@ UNIT_START = re.compile(
 QUOTED = re.compile(r"[“\"]\s*(?P<q>[^”\"]{3,240}?)\s*(?:[”\"]|$)")
 TOPIC_AFTER = re.compile(
     r"\b(?:dengan\s+)?(?:topik|tema|sub-?tema|fokus(?:\s+bahasan)?|pokok\s+bahasan|membahas|mempelajari|"
-    r"tentang|terkait|mengenai)\s*:?\s*",
+    r"mendalami|mengkaji|belajar|melihat|mengamati|menggali|menelaah|tentang|terkait|mengenai)\s*:?\s*",
     re.I,
 )
 COUNT = re.compile(
@@ -36,7 +56,12 @@ COUNT = re.compile(
     r"(?P<n>\d{1,2}|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh)\s+kelompok\b",
     re.I,
 )
-LIST_START = re.compile(r"\b(?:mulai\s+dari|yaitu|yakni|antara\s+lain|lokus|locus|:)\s+", re.I)
+LIST_START = re.compile(
+    r"\b(?:mulai\s+dari|yaitu|yakni|antara\s+lain|(?:masing-masing\s+)?(?:berkunjung\s+ke|mengunjungi|"
+    r"menuju)(?:\s+(?:lokus|locus))?|lokus|locus|:)\s+",
+    re.I,
+)
+LIST_END = re.compile(r"\s+(?:untuk|guna|dalam\s+rangka|yang|sebagai)\s.*$", re.I)
 FOCUS = re.compile(r"\b(?:memfokuskan|fokus|berfokus|difokuskan)\s+(?:pada|ke)\s+(?:bidang\s+)?", re.I)
 THEME = re.compile(
     r"\btema\s+(?:pelatihan|kegiatan|kunjungan|diklat|studi\s+lapangan|benchmarking)\s+"
@@ -56,6 +81,16 @@ def _clean(text: str | None) -> str | None:
     value = text.strip().strip(QUOTES + " ;,.").strip()
     value = re.sub(r"\s+", " ", value.replace("“", "").replace("”", "").replace('"', ""))
     return value or None
+
+
+def _clean_topic(text: str | None) -> str | None:
+    """A topic without the verb that introduced it or the words that join the next group."""
+    value = _clean(text)
+    if value is None:
+        return None
+    while TOPIC_VERBS.match(value):
+        value = TOPIC_VERBS.sub("", value, count=1)
+    return _clean(TRAILING_JOINERS.sub("", value))
 
 
 def split_items(text: str, expected: int | None) -> list[str]:
@@ -108,19 +143,24 @@ def parse_group_body(body: str) -> tuple[str | None, str | None]:
         topic, unit = _split_unit(quoted.group("q"))
         if unit is None:
             unit = _split_unit(" " + body[quoted.end() :])[1]
-        return _clean(topic), _clean_unit(unit)
+        return _clean_topic(topic), _clean_unit(unit)
     marker = TOPIC_AFTER.search(body)
     if marker:
         head = body[: marker.start()]
-        return _clean(body[marker.end() :]), _clean_unit(_split_unit(" " + head)[1])
+        topic, unit = body[marker.end() :], _split_unit(" " + head)[1]
+        if unit is None:  # "mempelajari tata kelola … di Dinas X"
+            topic, unit = _split_unit(" " + topic)
+        return _clean_topic(topic), _clean_unit(unit)
     topic, unit = _split_unit(" " + body)
-    return _clean(topic), _clean_unit(unit)
+    return _clean_topic(topic), _clean_unit(unit)
 
 
 def _clean_unit(unit: str | None) -> str | None:
+    """A unit's name without joining words or punctuation around it ("Bappeda, dan" → "Bappeda")."""
     if unit is None:
         return None
-    return _clean(re.sub(r"\s+(?:untuk|dan|yang|guna|dengan)\s*$", "", unit.strip().rstrip(".;,")))
+    value = LEADING_JOINERS.sub("", TRAILING_JOINERS.sub("", unit.strip()))
+    return _clean(value)
 
 
 def numbered_groups(ctx: DocContext) -> list[Group]:
@@ -133,6 +173,7 @@ def numbered_groups(ctx: DocContext) -> list[Group]:
             end = starts[i + 1].start() if i + 1 < len(starts) else len(text)
             body = text[match.end() : end].strip().rstrip(";,")
             number = to_int(match.group("no"))
+            body = TRAILING_JOINERS.sub("", body)
             if number is None or len(body) < 5:
                 continue
             topic, unit = parse_group_body(body)
@@ -156,9 +197,9 @@ def counted_groups(ctx: DocContext) -> list[Group]:
             start = LIST_START.search(tail)
         if not start:
             continue
-        items = split_items(tail[start.end() :], expected)
+        items = split_items(LIST_END.sub("", tail[start.end() :]), expected)
         for item in items:
-            unit = _clean(SPECIFIER.sub("", item))
+            unit = _clean_unit(SPECIFIER.sub("", item))
             if unit:
                 groups.append(Group(None, None, unit, sentence.page, evidence(sentence.text), 0.7))
     return groups
@@ -174,7 +215,7 @@ def attach_subthemes(ctx: DocContext, groups: list[Group]) -> list[Group]:
             for sentence in ctx.sentences:
                 found = pattern.search(sentence.text)
                 if found:
-                    topic = _clean(re.split(r"\s+sedangkan\s+", found.group("topic"))[0])
+                    topic = _clean_topic(re.split(r"\s+sedangkan\s+", found.group("topic"))[0])
                     break
         attached.append(Group(group.group_no, topic, group.host_unit, group.page, group.evidence,
                               group.confidence))  # fmt: skip
@@ -188,8 +229,8 @@ def focus_groups(ctx: DocContext) -> list[Group]:
         if found and re.search(r"\bpeserta\b", sentence.text, re.I):
             items = split_items(sentence.text[found.end() :], None)
             if len(items) >= 2:
-                return [Group(None, _clean(t), None, sentence.page, evidence(sentence.text), 0.6)
-                        for t in items if _clean(t)]  # fmt: skip
+                return [Group(None, _clean_topic(t), None, sentence.page, evidence(sentence.text), 0.6)
+                        for t in items if _clean_topic(t)]  # fmt: skip
     return []
 
 
@@ -198,9 +239,8 @@ def theme_group(ctx: DocContext) -> list[Group]:
     for sentence in ctx.sentences:
         found = THEME.search(sentence.text)
         if found:
-            return [
-                Group(None, _clean(found.group("topic")), None, sentence.page, evidence(sentence.text), 0.5)
-            ]
+            topic = _clean_topic(found.group("topic"))
+            return [Group(None, topic, None, sentence.page, evidence(sentence.text), 0.5)]
     return []
 
 

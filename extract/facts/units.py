@@ -18,6 +18,33 @@ from extract.facts.model import HostUnit
 from extract.facts.regions import Region, RegionMention
 from extract.facts.text import evidence
 
+# A unit the table does not know, named the way perangkat daerah are: "Dinas Kebersihan, Pertamanan
+# dan Pemakaman (DKPP)", "Badan Pelayanan Perijinan Terpadu". Its canonical name is its own name.
+_CAPWORD = r"(?:[A-Z][A-Za-z\-]{2,}|UMKM|SDM|IKM|UKM)"
+GENERIC_UNIT = re.compile(
+    rf"\b(?P<name>(?:Dinas|Badan|Kantor|Bagian|Biro|UPTD?|Unit|Rumah\s+Sakit|Sekretariat)(?:(?:\s+|,\s+|\s+dan\s+|\s*&\s*){_CAPWORD}){{1,8}})(?:\s*\((?P<acronym>[A-Za-z0-9\-]{{2,14}})\))?"
+)
+# Words where a unit's own name stops: a region or government follows.
+GENERIC_STOP = re.compile(
+    r"\s*,?\s+(?:dan\s+)?(?:Kota|Kabupaten|Kab|Provinsi|Prov|Pemerintah|Pemkot|Pemkab|Pemprov|Setda\w*|"
+    r"Sekretariat\s+Daerah|Republik|RI)\b.*$"
+)
+# National bodies and training agencies are no host's units.
+NOT_HOST_UNIT = re.compile(
+    r"\b(?:Nasional|Negara|Pusat|Republik|Indonesia|Pemeriksa|Kementerian|Pendidikan\s+dan\s+Pelatihan|"
+    r"Diklat|Pengembangan\s+Sumber\s+Daya|Pelatihan|Perangkat\s+Daerah|Berita)\b|"
+    r"^Kantor\s+(?:Bupati|Wali\s*kota|Gubernur|Camat|Lurah|Kepala|Desa|Pos)\b"  # offices as venues
+)
+# "9 orang dari Dinas Pendidikan", "peserta yang berasal dari Bagian Umum": the visitors' own units.
+VISITORS_UNIT_BEFORE = re.compile(
+    r"(?:\b\d+\s+orang\b[^,;.]{0,30}|\b(?:peserta|pejabat|pegawai|ASN)\s+(?:yang\s+)?(?:berasal\s+)?dari\s+)$",
+    re.I,
+)
+BYLINE = re.compile(r"^\s*(?:Oleh|Sumber|Penulis|Editor|Pewarta|Foto|Reporter|Redaktur)\s*:", re.I)
+# An award's giver ("… meraih Anugerah X dari Badan Ekonomi Kreatif").
+GIVER_BEFORE = re.compile(r"\b(?:dari|oleh)\s+$", re.I)
+AWARD_WORDS = re.compile(r"\b(?:penghargaan|anugerah|predikat|opini|piala|trofi|award)\b", re.I)
+
 FUNCTION_WORDS = frozenset(
     re.findall(r"\w+", "sebagai dan yang di ke dari dalam untuk menuju melalui dengan pada atau serta adalah")
 )
@@ -84,6 +111,7 @@ class UnitMention:
     start: int
     end: int
     area_name: str | None = None  # "Karawaci" for "Kecamatan Karawaci"
+    known: bool = True  # False for a unit the alias table does not know (named by its own name)
 
 
 def find_units(text: str) -> list[UnitMention]:
@@ -110,6 +138,16 @@ def find_units(text: str) -> list[UnitMention]:
         area = re.split(r"\s+(?:Kota|Kabupaten|Kab\.?|Provinsi|dan|yang|di)\b", match.group("name"))[0]
         found.append(UnitMention(kind, f"{kind} {area}", match.start(), match.end(), area))
         taken.append(match.span())
+    for match in GENERIC_UNIT.finditer(text):
+        name = GENERIC_STOP.sub("", match.group("name"))
+        end = match.start() + len(name)
+        if match.group("acronym") and name == match.group("name"):
+            end = match.end()
+        if any(a < end and match.start() < b for a, b in taken) or len(name.split()) < 2:
+            continue
+        name = " ".join(name.replace(" ,", ",").split())
+        found.append(UnitMention(name, name, match.start(), end, known=False))
+        taken.append((match.start(), end))
     return sorted(found, key=lambda u: u.start)
 
 
@@ -123,7 +161,8 @@ def _qualifier(text: str, unit: UnitMention, mentions: list[RegionMention]) -> R
 
 
 ROLE_BEFORE = re.compile(
-    r"\b(?:Kepala|Sekretaris|Kabid|Kabag|Kasubag|Kadis|Kaban|Plt\.?|mantan)\s+(?:(?:[A-Z][\w.]*|dan)\s+){0,6}$",
+    r"\b(?:Kepala|Sekretaris|Kabid|Kabag|Kasubag|Kasubbag|Kasi|Kadis|Kaban|Plt\.?|mantan|Asisten|Staf+\s+Ahli)"
+    r"\s+(?:(?:[A-Z][\w.]*|dan)\s+){0,6}$",
     re.I,
 )
 
@@ -158,7 +197,17 @@ def extract_host_units(ctx: DocContext, host: Region | None, also: tuple[Region,
     found = []
     visitor_surfaces: set[str] = set()
     for sentence, mentions in zip(ctx.sentences, ctx.mentions, strict=True):
+        if BYLINE.match(sentence.text):
+            continue
         for unit in find_units(sentence.text):
+            before = sentence.text[: unit.start]
+            if VISITORS_UNIT_BEFORE.search(before):
+                continue
+            if not unit.known and (
+                NOT_HOST_UNIT.search(unit.canonical)
+                or (GIVER_BEFORE.search(before) and AWARD_WORDS.search(sentence.text))
+            ):
+                continue
             qualifier = _qualifier(sentence.text, unit, mentions)
             regions = [r for r in qualifier.candidates if r.level != "kecamatan"] if qualifier else []
             region = next((hosts[r.code] for r in regions if r.code in hosts), None)
@@ -166,10 +215,14 @@ def extract_host_units(ctx: DocContext, host: Region | None, also: tuple[Region,
                 visitor_surfaces.add(unit.surface.lower())
                 continue
             found.append((sentence, unit, region))
+    surfaces = [u.surface.lower() for _, u, _ in found]
     units: dict[tuple[str, str | None], HostUnit] = {}
     for sentence, unit, region in found:
         if region is None and unit.surface.lower() in visitor_surfaces:
             continue
+        shorter = unit.surface.lower()
+        if not unit.known and any(s != shorter and s.startswith(shorter) for s in surfaces):
+            continue  # "Dinas Koperasi" cut short where "Dinas Koperasi, UMKM …" is named in full
         if unit.canonical in table.training and region is None:
             continue
         if is_role_part(sentence.text, unit) and not unit.area_name:

@@ -1,0 +1,1 @@
+"""Data files of the facts extractor (alias tables); loaded with importlib.resources."""
