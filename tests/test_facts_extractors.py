@@ -374,3 +374,32 @@ def test_counted_groups_listed_after_berkunjung_ke():
         "Kapanewon Sewon untuk melihat langsung penerapan program."
     )
     assert [g.host_unit for g in extract_groups(c)] == ["Dinas Sosial", "RSUD Wates", "Kapanewon Sewon"]
+
+
+# --- awards: forms met in other outlets ------------------------------------------------------------
+
+
+def test_awards_top_lists_audit_opinions_contests_and_years_around_the_name():
+    c = ctx(
+        "Inovasi Lapor Sleman masuk Top 99 Inovasi Pelayanan Publik 2020 dari Kementerian PANRB.",
+        "Sleman memperoleh opini Wajar Tanpa Pengecualian (WTP) dari BPK delapan kali berturut-turut.",
+        "Pada ajang Innovative Government Award 2022 yang diselenggarakan Kementerian Dalam Negeri, "
+        "Sleman dinobatkan sebagai Kabupaten Sangat Inovatif.",
+        "Pada 2021 Sleman meraih Anugerah Meritokrasi dengan kategori Sangat Baik dari Komisi Aparatur Sipil "
+        "Negara.",
+    )
+    awards = {a.award: (a.giver, a.year) for a in extract_awards(c, SITE)}
+    assert awards == {
+        "Kompetisi Inovasi Pelayanan Publik": ("Kementerian PANRB", 2020),
+        "Opini WTP": ("BPK", None),
+        "Innovative Government Award – Kabupaten Sangat Inovatif": ("Kementerian Dalam Negeri", 2022),
+        "Anugerah Meritokrasi": ("Komisi Aparatur Sipil Negara", 2021),
+    }
+
+
+def test_grand_words_and_self_declared_titles_are_not_awards():
+    c = ctx(
+        "Deretan Inovasi Sleman Raih Penghargaan Nasional",
+        "Sleman memegang predikat Kabupaten Hijau yang dicanangkan sejak 2018.",
+    )
+    assert extract_awards(c, SITE) == []

@@ -24,9 +24,30 @@ TRIGGER = re.compile(
     re.I,
 )
 NAME_STARTS_WITH_TRIGGER = {"penganugerahan", "anugerah", "piala"}
-RANKED_LIST = re.compile(r"\bmasuk\s+(?:dalam\s+)?(?:jajaran|daftar|deretan)\s+(?=\S*\d)", re.I)
+RANKED_LIST = re.compile(
+    r"\bmasuk\s+(?:dalam\s+)?(?:(?:jajaran|daftar|deretan)\s+(?=\S*\d)|(?=(?:Top|TOP)\s+\d))", re.I
+)
 CONTEST = re.compile(r"\b(?:terbaik|juara|pemenang|meraih|menjadi)\b[^.]{0,120}?\bajang\s+", re.I)
-AWARDED_WITH = re.compile(r"\bdiganjar\s+(?:dengan\s+)?(?:opini\s+|predikat\s+)?", re.I)
+# "Pada ajang Innovative Government Award 2021 …": a contest named without a winner's verb.
+CONTEST_NAMED = re.compile(r"\bajang\s+(?=[A-Z])")
+CONTEST_WORDS = re.compile(r"\b(?:Award|Awards|Penghargaan|Anugerah|Kompetisi|Lomba|Apresiasi|Top)\b", re.I)
+AWARDED_WITH = re.compile(
+    r"\b(?:diganjar|(?:mem)?peroleh|meraih|mendapat(?:kan)?|menerima|raih)\s+(?:dengan\s+)?"
+    r"(?:kembali\s+)?(?:opini\s+|predikat\s+)?(?=(?:opini\s+)?(?:WTP|Wajar))|\bdiganjar\s+(?:dengan\s+)?"
+    r"(?:opini\s+|predikat\s+)?",
+    re.I,
+)
+# Names that say only how grand an award is ("penghargaan nasional", "penghargaan bergengsi").
+GENERIC_AWARD_WORDS = frozenset(
+    re.findall(r"\w+", "nasional tingkat internasional bergengsi tersebut ini itu lainnya pusat daerah")
+)
+# A designation a region gives itself is no award ("predikat Kabupaten Hijau yang dicanangkan …").
+SELF_DECLARED = re.compile(
+    r"^\s*,?\s*(?:yang\s+)?(?:telah\s+)?(?:di)?(?:canangkan|deklarasikan|usung|gagas|luncurkan)\w*", re.I
+)
+# The giver further on in the clause ("… sebagai kabupaten terbaik dari Kementerian PPN/Bappenas").
+GIVER_LATER = re.compile(r"^[^.;]{0,80}?\b(?:dari|oleh|diberikan|diselenggarakan|digelar)\s+(?=[A-Z])")
+YEAR_NEAR = re.compile(r"\b(?:pada|tahun|sejak)\s+(?:tahun\s+)?((?:19|20)\d{2})\b", re.I)
 APPRECIATED = re.compile(
     r"(?P<recipient>\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})\s+(?:\w+\s+){0,3}"
     r"diapresiasi\s+(?:oleh|dari)\s+(?P<giver>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,4})"
@@ -35,7 +56,7 @@ GIVER = re.compile(
     r"^\s*,?\s*(?:yang\s+)?(?:(?:di)?(?:berikan|serahkan|anugerahkan|selenggarakan)\s+)?(?:langsung\s+)?"
     r"(?:dari|oleh)?\s*(?P<giver>(?:Menteri|Kementerian|Kemen\w+|Presiden|Gubernur|Pemerintah|BPK|Badan|"
     r"Lembaga|Komisi|Ombudsman|Wakil\s+Presiden|PBB|KPK|LAN|Bappenas|[A-Z][A-Za-z]+\s+Media)"
-    r"(?:\s+(?:[A-Z][\w.]*|RI|dan|Republik))*)"
+    r"(?:/[A-Z][\w.]*)?(?:\s+(?:[A-Z][\w./]*|RI|dan|Republik))*)"
 )
 STOP_WORDS = frozenset(
     re.findall(
@@ -104,18 +125,34 @@ def read_name(text: str) -> tuple[str, int]:
     return " ".join(words), end
 
 
-def make_award(name: str, rest: str, sentence_text: str, page: int, site: Site | None) -> Award | None:
-    """An award from its name and the text after it (year, giver), or None for a non-name."""
+def _is_generic(name: str) -> bool:
+    words = re.findall(r"\w+", name.lower())
+    return not words or all(w in GENERIC_AWARD_WORDS for w in words)
+
+
+def make_award(
+    name: str, rest: str, sentence_text: str, page: int, site: Site | None, before: str = ""
+) -> Award | None:
+    """An award from its name and the text around it (year, giver), or None for a non-name."""
     name = name.strip(" ,.-")
-    if len(name) < MIN_NAME_CHARS or GIVER_HEADS.match(name):
+    if len(name) < MIN_NAME_CHARS or GIVER_HEADS.match(name) or _is_generic(name):
+        return None
+    if SELF_DECLARED.match(rest):
         return None
     year_after = YEAR.match(rest.lstrip())
     year_in_name = YEAR.search(name)
     year = int((year_in_name or year_after).group(1)) if (year_in_name or year_after) else None
     if year_after:
         rest = rest.lstrip()[year_after.end() :]
+    clause = re.split(r"[.;]|\s+serta\s+|,\s+(?:dan|sedangkan)\s+", rest, maxsplit=1)[0]
+    if year is None:  # "… dari Ombudsman pada 2020", "pada 2023 meraih penghargaan …"
+        near = YEAR_NEAR.search(clause) or YEAR_NEAR.search(re.split(r"[.;,]", before)[-1])
+        year = int(near.group(1)) if near else None
     name = re.sub(r"\s+(?:tahun\s+)?(?:19|20)\d{2}$", "", name, flags=re.I).strip()
     giver_match = GIVER.match(rest)
+    later = GIVER_LATER.match(clause) if giver_match is None else None
+    if later:
+        giver_match = GIVER.match(clause[later.end() :])
     giver = " ".join(giver_match.group("giver").split()).rstrip(".") if giver_match else None
     known = canonical_award(name)
     if known:
@@ -131,7 +168,8 @@ def make_award(name: str, rest: str, sentence_text: str, page: int, site: Site |
 def sentence_awards(text: str, page: int, site: Site | None) -> list[Award]:
     """Awards named in one sentence."""
     awards: list[Award] = []
-    for pattern in (TRIGGER, RANKED_LIST, CONTEST, AWARDED_WITH):
+    designations: list[Award] = []  # "dinobatkan sebagai Kabupaten Sangat Inovatif"
+    for pattern in (TRIGGER, RANKED_LIST, CONTEST, CONTEST_NAMED, AWARDED_WITH):
         for match in pattern.finditer(text):
             rest = text[match.end() :]
             name, end = read_name(rest)
@@ -140,9 +178,20 @@ def sentence_awards(text: str, page: int, site: Site | None) -> list[Award]:
                 name = f"{trigger} {name}" if name else ""
             if pattern is AWARDED_WITH and not canonical_award(name):
                 continue
-            award = make_award(name, rest[end:], text, page, site)
-            if award:
+            if pattern is CONTEST_NAMED and not (canonical_award(name) or CONTEST_WORDS.search(name)):
+                continue
+            award = make_award(name, rest[end:], text, page, site, text[: match.start()])
+            if award and pattern is TRIGGER and trigger.lower().endswith("sebagai"):
+                designations.append(award)
+            elif award:
                 awards.append(award)
+    if awards and designations:  # the result of the award named beside it: one award
+        first = awards[0]
+        titles = " – ".join(d.award for d in designations)
+        awards[0] = Award(f"{first.award} – {titles}", first.giver, first.year, first.recipient, first.page,
+                          first.evidence, first.confidence)  # fmt: skip
+    else:
+        awards += designations
     for match in APPRECIATED.finditer(text):
         giver = match.group("giver").strip()
         awards.append(Award(f"Apresiasi dari {giver}", giver, None, match.group("recipient").strip(), page,
