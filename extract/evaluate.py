@@ -7,7 +7,8 @@ and a missing one a false negative; accuracy counts agreeing documents, both emp
 List fields (groups, awards, people, host units, practices) are matched one to one.
 
 Matching is by meaning, not spelling: regions through the gazetteer ("DI Yogyakarta" is
-"Daerah Istimewa Yogyakarta"), units through the alias table, awards through the award table,
+"Daerah Istimewa Yogyakarta"), ministries through their acronyms ("Kemendagri"), units through the
+alias table (or by their words when the table does not know them), awards through the award table,
 people by name without titles, and free text by shared words (a few letters of spelling apart
 still agree: "Inovatif" and "Innovative").
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.facts import extract_facts
+from extract.facts.agencies import expand_agencies
 from extract.facts.awards import canonical_award
 from extract.facts.model import FactSet
 from extract.facts.regions import gazetteer
@@ -96,7 +98,7 @@ class ExtractionReport:
 
 
 def _tokens(text: str) -> list[str]:
-    words = re.findall(r"[a-z0-9]+", text.lower())
+    words = re.findall(r"[a-z0-9]+", expand_agencies(text).lower())
     return [w for w in words if w not in STOPWORDS]
 
 

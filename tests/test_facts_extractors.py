@@ -403,3 +403,19 @@ def test_grand_words_and_self_declared_titles_are_not_awards():
         "Sleman memegang predikat Kabupaten Hijau yang dicanangkan sejak 2018.",
     )
     assert extract_awards(c, SITE) == []
+
+
+# --- organiser ------------------------------------------------------------------------------------
+
+
+def test_ministry_acronyms_name_one_organiser():
+    from extract.facts.agencies import expand_agencies
+    from extract.facts.organiser import extract_organiser
+
+    assert expand_agencies("BPSDM Kemendagri") == "BPSDM Kementerian Dalam Negeri"
+    assert expand_agencies("Lembaga Administrasi Negara (LAN)") == "Lembaga Administrasi Negara (LAN)"
+    c = ctx(
+        "Penyelenggara: Badan Pengembangan Sumber Daya Manusia Kementerian Dalam Negeri.",
+        "Peserta didampingi widyaiswara BPSDM Kemendagri selama benchmarking.",
+    )
+    assert extract_organiser(c, SLEMAN, []) == ("BPSDM Kementerian Dalam Negeri", 0.7)

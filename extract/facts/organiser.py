@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from extract.facts.agencies import expand_agencies
 from extract.facts.context import DocContext
 from extract.facts.model import ParticipantOrigin
 from extract.facts.regions import Region
@@ -73,8 +74,8 @@ def organiser_candidates(ctx: DocContext, host: Region | None) -> Counter[str]:
                 ):
                     continue
                 label = f"{name} {region.display if region else region_mention.surface}"
-            elif qualifier:
-                label = f"{name} {' '.join(qualifier.group('q').split())}"
+            elif qualifier:  # "BPSDM Kemendagri" and "BPSDM Kementerian Dalam Negeri" are one organiser
+                label = f"{name} {expand_agencies(' '.join(qualifier.group('q').split()))}"
             elif NATIONAL.match(name):
                 label = name
             else:
