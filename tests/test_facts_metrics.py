@@ -101,3 +101,26 @@ def test_a_year_is_not_an_index_value():
     assert [(indicator, value) for _, value, _, indicator, _, _ in found] == [
         ("Indeks Kepuasan Masyarakat Kota Mataram", pytest.approx(88.12))
     ]
+
+
+def test_dates_and_weekdays_are_not_indicators():
+    found = sentence_metrics("Selasa (12/3/2019) - 1.250 orang mengikuti layanan keliling.")
+    assert [(f[1], f[3]) for f in found] == [(1250, "jumlah")]
+    assert [f[3] for f in sentence_metrics("Pada 17/11/2021 capaian 98,5 persen.")] == ["capaian"]
+
+
+def test_tables_of_documents_in_other_languages_need_an_indicator_header():
+    listing = Table(page=1, index=0, rows=[["Company", "City", "Employees"], ["Acme", "Fresno", "65"]])
+    assert table_metrics(listing, None, None, indonesian=False) == []
+    assert table_metrics(listing, None, None, indonesian=True)
+    kpi = Table(page=1, index=0, rows=[["Indicator", "Target", "Realization"], ["Service time", "5", "4"]])
+    assert len(table_metrics(kpi, None, None, indonesian=False)) == 2
+
+
+def test_an_english_report_of_plain_tables_gives_no_metrics():
+    from extract.facts import extract_facts
+    from extract.read import read_path
+
+    doc = read_path(SHARED / "corpus" / "pdf" / "WARN-Report-for-7-1-2015-to-03-25-2016.pdf")
+    assert doc.language == "en" and doc.tables
+    assert extract_facts(doc).metrics == []

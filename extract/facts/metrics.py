@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from extract.facts.context import DocContext
+from extract.facts.dates import find_dates
 from extract.facts.model import Metric, Site
 from extract.facts.numbers import NUMBER, parse_amount, parse_number
 from extract.facts.text import evidence
@@ -53,13 +54,32 @@ FILLER_WORDS = frozenset(
 )
 CODE_HEADER = re.compile(r"\b(?:kode|no|nomor|nip|kode\s+pulau)\b", re.I)
 PERFORMANCE_HEADER = re.compile(r"indikator|sasaran|kinerja", re.I)
+# Headers that say a table measures something (in any language): a table without one in a document
+# that is not Indonesian is some other kind of table (a list of notices, prices, rates …).
+INDICATOR_HEADER = re.compile(
+    r"\b(?:indikator|indicator|target|realisasi|reali[sz]ation|capaian|achievement|satuan|sasaran|"
+    r"kinerja|performance|baseline)\b",
+    re.I,
+)
+INDONESIAN = (None, "id", "ms")
+# Words before a number that say when, not what ("Selasa (12/3/2019) -", "pada tahun").
+WHEN_WORDS = frozenset(
+    re.findall(r"\w+", "senin selasa rabu kamis jumat sabtu minggu pada tanggal tahun bulan hari pukul wib")
+)
 
 
 def _indicator_before(text: str, start: int) -> str:
-    """The words before a number, back to the clause's start or the previous number."""
-    clause = re.split(r"[,;:.“”\"]\s|\d\s+\w+\s", text[:start])[-1]
+    """The words before a number, back to the clause's start or the previous number; dates,
+    weekdays and bare numbers say when or how much, not what, and are left out."""
+    before = text[:start]
+    for mention in reversed(find_dates(before)):
+        before = before[: mention.span[0]] + " " + before[mention.span[1] :]
+    clause = re.split(r"[,;:.“”\"]\s|\d\s+\w+\s", before)[-1]
     words = re.findall(r"[\w\-/()]+", clause)
-    words = [w for w in words if w.lower() not in FILLER_WORDS]
+    words = [
+        w for w in words
+        if w.lower() not in FILLER_WORDS and w.lower() not in WHEN_WORDS and re.search(r"[^\W\d_]", w)
+    ]  # fmt: skip
     return " ".join(words[-INDICATOR_WORDS:]) or "jumlah"
 
 
@@ -150,8 +170,13 @@ def _has_text(rows: list[list[str]], column: int) -> bool:
     return any(r[column] and _cell_number(r[column])[0] is None for r in rows)
 
 
-def table_metrics(table: Table, site: Site | None, default_period: str | None) -> list[Metric]:
-    """One metric per numeric cell of a table with a header: row label × column header."""
+def table_metrics(
+    table: Table, site: Site | None, default_period: str | None, indonesian: bool = True
+) -> list[Metric]:
+    """One metric per numeric cell of a table with a header: row label × column header.
+
+    Outside Indonesian documents only tables whose header names an indicator, target, realisation
+    or achievement are read."""
     rows = [[(c or "").strip() for c in row] for row in table.rows if row]
     if len(rows) < 2:
         return []
@@ -164,6 +189,8 @@ def table_metrics(table: Table, site: Site | None, default_period: str | None) -
     headers = [
         _despace(" ".join(rows[i][j] for i in range(body_start) if rows[i][j])).strip() for j in range(width)
     ]
+    if not indonesian and not any(INDICATOR_HEADER.search(h) for h in headers):
+        return []
     label_col = next(
         (j for j in range(width) if not CODE_HEADER.search(headers[j]) and _has_text(rows[body_start:], j)),
         None,
@@ -193,9 +220,11 @@ def table_metrics(table: Table, site: Site | None, default_period: str | None) -
 
 
 def extract_metrics(ctx: DocContext, site: Site | None) -> list[Metric]:
-    """Metrics from the text and from every table of the document."""
-    metrics = text_metrics(ctx, site)
+    """Metrics from the text of an Indonesian document and from its tables (any document's tables
+    of indicators)."""
+    indonesian = ctx.doc.language in INDONESIAN
+    metrics = text_metrics(ctx, site) if indonesian else []
     period = None
     for table in ctx.doc.tables:
-        metrics += table_metrics(table, site, period)
+        metrics += table_metrics(table, site, period, indonesian)
     return metrics
