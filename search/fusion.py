@@ -7,9 +7,12 @@ from collections.abc import Mapping, Sequence
 Hit = tuple[str, str, float]  # chunk_id, document_id, score
 
 
-def document_ranking(hits: Sequence[Hit]) -> list[str]:
-    """Documents in the order of their best chunk in a ranked chunk list."""
-    return list(dict.fromkeys(doc for _, doc, _ in hits))
+def best_per_document(hits: Sequence[Hit]) -> list[tuple[str, float]]:
+    """Documents of a ranked chunk list in order of their best chunk, with that chunk's score."""
+    best: dict[str, float] = {}
+    for _, doc, score in hits:
+        best.setdefault(doc, score)
+    return list(best.items())
 
 
 def rrf(

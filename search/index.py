@@ -19,6 +19,7 @@ from search.stopwords import indonesian_stopwords
 from warehouse.db import load_extension, transaction
 
 STOPWORDS_TABLE = "search_stopwords"
+DOCUMENTS_TABLE = "search_documents"  # one row per document: its title and page texts
 # Lower-cased, accent-stripped text is split on anything but letters and digits, so numbers
 # ("2018", "SE 800/123") stay searchable; DuckDB's default pattern would drop the digits.
 FTS_IGNORE = r"(\.|[^a-z0-9])+"
@@ -61,7 +62,7 @@ def require_index(conn: duckdb.DuckDBPyConnection, model: str | None = None) -> 
     """The index's info; raises if there is none or (given `model`) it was built with another."""
     info = index_info(conn)
     if info is None:
-        raise IndexMissing("the database has no search index; run `lokus index` first")
+        raise IndexMissing("the database has no search index; run `lokus ingest` first (it builds the index)")
     if model is not None and model != info.model:
         raise IndexModelMismatch(
             f"the search index was built with model {info.model!r}, not {model!r}; "
@@ -92,7 +93,7 @@ def build_index(
         raise IndexModelMismatch(
             f"the search index was built with model {previous.model!r} ({previous.dim}-d); "
             f"refusing to mix in {embedder.name!r} ({embedder.dim}-d): pass rebuild=True "
-            f"(`lokus index --rebuild`) to re-embed everything with the new model"
+            f"to re-embed everything with the new model"
         )
 
     started = time.perf_counter()
@@ -175,13 +176,25 @@ def _embed_missing(
 
 
 def build_fts(conn: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the BM25 index over all chunk texts, Indonesian-stemmed, stopwords removed."""
+    """(Re)build the BM25 indexes, Indonesian-stemmed, stopwords removed: one over chunk texts
+    (finds a document's best passage) and one over whole documents, title included (ranks
+    documents: a query's words are often spread over several passages of one report)."""
     load_extension(conn, "fts")
     words = list(indonesian_stopwords())
     conn.execute(f"CREATE OR REPLACE TABLE {STOPWORDS_TABLE} (sw VARCHAR)")
     conn.execute(f"INSERT INTO {STOPWORDS_TABLE} SELECT unnest(?::VARCHAR[])", [words])
     conn.execute(
-        f"PRAGMA create_fts_index('chunks', 'chunk_id', 'text', stemmer='{FTS_STEMMER}', "
-        f"stopwords='{STOPWORDS_TABLE}', ignore='{FTS_IGNORE}', "
-        "strip_accents=1, lower=1, overwrite=1)"
+        f"""
+        CREATE OR REPLACE TABLE {DOCUMENTS_TABLE} AS
+        SELECT d.document_id,
+               concat_ws(chr(10), d.title, string_agg(p.text, chr(10) ORDER BY p.page_no)) AS text
+        FROM documents d JOIN pages p USING (document_id)
+        GROUP BY d.document_id, d.title
+        """
     )
+    for table, key in (("chunks", "chunk_id"), (DOCUMENTS_TABLE, "document_id")):
+        conn.execute(
+            f"PRAGMA create_fts_index('{table}', '{key}', 'text', stemmer='{FTS_STEMMER}', "
+            f"stopwords='{STOPWORDS_TABLE}', ignore='{FTS_IGNORE}', "
+            "strip_accents=1, lower=1, overwrite=1)"
+        )

@@ -14,13 +14,22 @@ import duckdb
 from search.dense import DENSE_BACKENDS, Hit
 from search.embedders import Embedder, get_embedder
 from search.errors import IndexMissing, SearchError
-from search.fusion import document_ranking, ordered, rrf
-from search.index import FTS_STEMMER, require_index
-from search.snippet import WORD, make_snippet, normalise_word, query_words
+from search.fusion import best_per_document, ordered, rrf
+from search.index import DOCUMENTS_TABLE, FTS_STEMMER, require_index
+from search.snippet import make_snippet, query_words
 from search.stopwords import indonesian_stopwords
 from warehouse.db import connect, load_extension
 
-__all__ = ["MODES", "FusionConfig", "SearchError", "SearchResult", "bm25_hits", "search", "search_database"]
+__all__ = [
+    "MODES",
+    "FusionConfig",
+    "SearchError",
+    "SearchResult",
+    "bm25_documents",
+    "bm25_hits",
+    "search",
+    "search_database",
+]
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
@@ -48,12 +57,17 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """How hybrid search combines its lists (chosen by measurement, see bench/bench_search.py)."""
+    """How search ranks and fuses (values chosen by measurement, see bench/bench_search.py)."""
 
-    k: float = 60.0  # reciprocal rank fusion constant
-    depth: int = 50  # chunks taken from each list before fusing
+    k: float = 60.0  # reciprocal rank fusion constant (the usual value; 10 measured the same)
+    depth: int = 20  # candidates taken from each list (documents for BM25, chunks for dense)
     bm25_weight: float = 1.0
-    dense_weight: float = 1.0
+    # The small embedding models trail BM25 on Indonesian queries (dev nDCG@10: dense-e5 0.47,
+    # BM25 0.63); dense still carries English and paraphrased queries that share no words.
+    dense_weight: float = 0.3
+    bm25_level: str = "document"  # rank documents by whole-document BM25, or by their best chunk
+    bm25_k1: float = 0.9  # Anserini's defaults; lower k1 lets rare words count more than repeats
+    bm25_b: float = 0.4
     dense_backend: str = "numpy"  # "numpy" (in-memory matrix) or "duckdb" (SQL)
     snippet_chars: int = 240
 
@@ -73,6 +87,7 @@ def search(
     """The `top` documents best matching `query`, best first (only active documents).
 
     `embedder` must be the model the index was built with (it may be None for `bm25`).
+    Each document is shown by its best chunk: the page it is on and a snippet of it.
     """
     if mode not in MODES:
         raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
@@ -82,39 +97,41 @@ def search(
     if not query.strip() or top <= 0:
         return []
 
-    lists: dict[str, list[Hit]] = {}
+    chunk_lists: dict[str, list[Hit]] = {}  # ranked chunks per method
+    doc_lists: dict[str, list[tuple[str, float]]] = {}  # ranked documents per method
     if mode in ("bm25", "hybrid"):
-        lists["bm25"] = bm25_hits(conn, query, config.depth)
+        chunk_lists["bm25"] = bm25_hits(conn, query, 4 * config.depth, config.bm25_k1, config.bm25_b)
+        if config.bm25_level == "document":
+            doc_lists["bm25"] = bm25_documents(conn, query, config.depth, config.bm25_k1, config.bm25_b)
+        else:
+            doc_lists["bm25"] = best_per_document(chunk_lists["bm25"])[: config.depth]
     if mode in ("dense", "hybrid"):
         assert embedder is not None
         vector = embedder.embed_query(query)
-        lists["dense"] = DENSE_BACKENDS[config.dense_backend](conn, info, vector, config.depth)
+        chunk_lists["dense"] = DENSE_BACKENDS[config.dense_backend](conn, info, vector, config.depth)
+        doc_lists["dense"] = best_per_document(chunk_lists["dense"])
 
     if mode == "hybrid":
         weights = {"bm25": config.bm25_weight, "dense": config.dense_weight}
         doc_scores = rrf(
-            {name: document_ranking(hits) for name, hits in lists.items()},
-            k=config.k,
-            weights=weights,
+            {name: [doc for doc, _ in docs] for name, docs in doc_lists.items()}, k=config.k, weights=weights
         )
         chunk_scores = rrf(
-            {name: [chunk for chunk, _, _ in hits] for name, hits in lists.items()},
+            {name: [chunk for chunk, _, _ in hits] for name, hits in chunk_lists.items()},
             k=config.k,
             weights=weights,
         )
     else:
-        (hits,) = lists.values()
-        doc_scores = {}
-        for _, doc, score in hits:
-            doc_scores.setdefault(doc, score)
-        chunk_scores = {chunk: score for chunk, _, score in hits}
+        (docs,) = doc_lists.values()
+        doc_scores = dict(docs)
+        chunk_scores = {chunk: score for hits in chunk_lists.values() for chunk, _, score in hits}
 
-    chunk_doc = {chunk: doc for hits in lists.values() for chunk, doc, _ in hits}
+    chunk_doc = {chunk: doc for hits in chunk_lists.values() for chunk, doc, _ in hits}
     best_chunk: dict[str, str] = {}
     for chunk in ordered(chunk_scores):
         best_chunk.setdefault(chunk_doc[chunk], chunk)
     chosen = ordered(doc_scores)[:top]
-    return _results(conn, query, [(doc_scores[d], best_chunk[d]) for d in chosen], config)
+    return _results(conn, query, [(doc_scores[d], d, best_chunk.get(d)) for d in chosen], config)
 
 
 def search_database(
@@ -135,52 +152,93 @@ def search_database(
         conn.close()
 
 
-def bm25_hits(conn: duckdb.DuckDBPyConnection, query: str, n: int) -> list[Hit]:
+def bm25_hits(
+    conn: duckdb.DuckDBPyConnection, query: str, n: int, k1: float = 0.9, b: float = 0.4
+) -> list[Hit]:
     """Top n chunks of active documents by BM25 (any query word may match), best first."""
+    rows = _fts(
+        conn,
+        """
+        SELECT c.chunk_id, c.document_id, s.score
+        FROM (
+            SELECT chunk_id, fts_main_chunks.match_bm25(chunk_id, ?, k := ?, b := ?) AS score
+            FROM chunks
+        ) s
+        JOIN chunks c USING (chunk_id)
+        JOIN documents d USING (document_id)
+        WHERE s.score IS NOT NULL AND d.status = 'active'
+        ORDER BY s.score DESC, c.chunk_id
+        LIMIT ?
+        """,
+        [query, k1, b, n],
+    )
+    return [(c, d, float(s)) for c, d, s in rows]
+
+
+def bm25_documents(
+    conn: duckdb.DuckDBPyConnection, query: str, n: int, k1: float = 0.9, b: float = 0.4
+) -> list[tuple[str, float]]:
+    """Top n active documents by BM25 over their whole text and title, best first."""
+    rows = _fts(
+        conn,
+        f"""
+        SELECT s.document_id, s.score
+        FROM (
+            SELECT document_id,
+                   fts_main_{DOCUMENTS_TABLE}.match_bm25(document_id, ?, k := ?, b := ?) AS score
+            FROM {DOCUMENTS_TABLE}
+        ) s
+        JOIN documents d USING (document_id)
+        WHERE s.score IS NOT NULL AND d.status = 'active'
+        ORDER BY s.score DESC, s.document_id
+        LIMIT ?
+        """,
+        [query, k1, b, n],
+    )
+    return [(d, float(s)) for d, s in rows]
+
+
+def _fts(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[tuple]:
     load_extension(conn, "fts")
     try:
-        rows = conn.execute(
-            """
-            SELECT c.chunk_id, c.document_id, s.score
-            FROM (
-                SELECT chunk_id, fts_main_chunks.match_bm25(chunk_id, ?) AS score FROM chunks
-            ) s
-            JOIN chunks c USING (chunk_id)
-            JOIN documents d USING (document_id)
-            WHERE s.score IS NOT NULL AND d.status = 'active'
-            ORDER BY s.score DESC, c.chunk_id
-            LIMIT ?
-            """,
-            [query, n],
-        ).fetchall()
+        return conn.execute(sql, params).fetchall()
     except duckdb.CatalogException as exc:
-        raise IndexMissing("the database has no keyword index; run `lokus index` first") from exc
-    return [(c, d, float(s)) for c, d, s in rows]
+        raise IndexMissing(
+            "the database has no keyword index; run `lokus ingest` first (it builds the index)"
+        ) from exc
 
 
 def _results(
     conn: duckdb.DuckDBPyConnection,
     query: str,
-    scored: list[tuple[float, str]],
+    scored: list[tuple[float, str, str | None]],
     config: FusionConfig,
 ) -> list[SearchResult]:
+    """Results for (score, document, best chunk or None: then its first chunk), in order."""
     if not scored:
         return []
     rows = conn.execute(
         """
-        SELECT c.chunk_id, c.document_id, d.source_uri, d.title, c.page_no, c.text
+        SELECT c.chunk_id, c.document_id, d.source_uri, d.title, c.page_no, c.text, c.ordinal
         FROM chunks c JOIN documents d USING (document_id)
-        WHERE c.chunk_id IN (SELECT unnest(?::VARCHAR[])) AND d.status = 'active'
+        WHERE d.status = 'active'
+          AND (c.chunk_id IN (SELECT unnest(?::VARCHAR[]))
+               OR c.document_id IN (SELECT unnest(?::VARCHAR[])))
+        ORDER BY c.document_id, c.ordinal
         """,
-        [[chunk for _, chunk in scored]],
+        [[c for _, _, c in scored if c], [d for _, d, c in scored if c is None]],
     ).fetchall()
     by_chunk = {row[0]: row for row in rows}
-    is_match = _matcher(conn, query, [row[5] for row in rows])
+    first_chunk: dict[str, tuple] = {}
+    for row in rows:
+        first_chunk.setdefault(row[1], row)
+    is_match = _matcher(conn, query)
     results: list[SearchResult] = []
-    for score, chunk in scored:
-        if chunk not in by_chunk:  # withdrawn or replaced since the index was built
+    for score, doc, chunk in scored:
+        row = by_chunk.get(chunk) if chunk else first_chunk.get(doc)
+        if row is None:  # withdrawn or replaced since the index was built
             continue
-        _, doc, uri, title, page, text = by_chunk[chunk]
+        chunk_id, _, uri, title, page, text, _ = row
         results.append(
             SearchResult(
                 rank=len(results) + 1,
@@ -190,20 +248,25 @@ def _results(
                 title=title,
                 page=page,
                 snippet=make_snippet(text, is_match, config.snippet_chars),
-                chunk_id=chunk,
+                chunk_id=chunk_id,
             )
         )
     return results
 
 
-def _matcher(conn: duckdb.DuckDBPyConnection, query: str, texts: list[str]):
-    """A predicate: does a (normalised) word share its Indonesian stem with a query word?"""
+def _matcher(conn: duckdb.DuckDBPyConnection, query: str):
+    """A predicate: is a (normalised) word a form of a query word?
+
+    A word matches a query word if it equals it or contains its Indonesian stem (of 4+ letters):
+    "pelayanan", "layanan" and "melayani" all contain "layan". Only the query is stemmed, so
+    building the snippet costs one tiny SQL call whatever the passage length.
+    """
     stop = set(indonesian_stopwords())
     terms = [w for w in query_words(query) if w not in stop]
-    words = {normalise_word(w) for text in texts for w in WORD.findall(text)}
-    stems = _stems(conn, sorted(words | set(terms)))
-    wanted = {stems[t] for t in terms}
-    return lambda word: word not in stop and stems.get(word, word) in wanted
+    stems = _stems(conn, terms)
+    exact = set(terms)
+    cores = {stem for stem in stems.values() if len(stem) >= 4}
+    return lambda word: word in exact or (word not in stop and any(core in word for core in cores))
 
 
 def _stems(conn: duckdb.DuckDBPyConnection, words: list[str]) -> dict[str, str]:

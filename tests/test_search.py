@@ -106,7 +106,7 @@ def test_searching_with_a_different_model_is_refused(indexed):
 def test_a_database_without_an_index_says_so(warehouse, e5):
     load(warehouse, list(fixture_documents().values())[:1])
     for mode in MODES:
-        with pytest.raises(IndexMissing, match="lokus index"):
+        with pytest.raises(IndexMissing, match="lokus ingest"):
             search(warehouse, "sampah", embedder=e5, mode=mode)
 
 
@@ -176,6 +176,23 @@ def test_one_result_per_document_best_first_with_page_and_snippet(indexed, e5):
     best = results[0]
     assert (Path(best.source_uri).name, best.page) == ("kecamatan.pdf", 1)
     assert "posyandu keliling" in best.snippet and len(best.snippet) <= 242
+
+
+def test_bm25_ranks_whole_documents_whose_query_words_span_pages(indexed):
+    results = search(indexed, "posyandu keliling layanan hari Sabtu", embedder=None, mode="bm25")
+    assert names(results)[0] == "kecamatan.pdf"
+    chunk_level = FusionConfig(bm25_level="chunk")
+    assert names(search(indexed, "posyandu keliling", embedder=None, mode="bm25", config=chunk_level)) == [
+        "kecamatan.pdf"
+    ]
+
+
+def test_a_title_only_match_is_found_and_shown_by_its_first_chunk(warehouse, e5):
+    doc = make_document("judul.txt", ["Halaman pertama.", "Halaman kedua."], title="Laporan Zonasi Karst")
+    load(warehouse, [doc, *list(fixture_documents().values())[:2]])
+    build_index(warehouse, e5)
+    (result,) = search(warehouse, "zonasi karst", embedder=None, mode="bm25")
+    assert (Path(result.source_uri).name, result.page, result.snippet) == ("judul.txt", 1, "Halaman pertama.")
 
 
 def test_the_best_chunk_gives_the_page(indexed, e5):

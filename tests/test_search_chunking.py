@@ -8,7 +8,7 @@ import pytest
 from test_search_fixtures import make_document
 
 from search.chunking import chunk_document, content_hash
-from search.fusion import document_ranking, ordered, rrf
+from search.fusion import best_per_document, ordered, rrf
 from search.snippet import make_snippet, normalise_word, query_words
 
 SENTENCES = [
@@ -155,4 +155,4 @@ def test_rrf_sums_weighted_reciprocal_ranks():
 
 def test_document_ranking_keeps_each_documents_best_chunk_position():
     hits = [("a-1", "a", 9.0), ("b-1", "b", 8.0), ("a-2", "a", 7.0), ("c-1", "c", 6.0)]
-    assert document_ranking(hits) == ["a", "b", "c"]
+    assert best_per_document(hits) == [("a", 9.0), ("b", 8.0), ("c", 6.0)]
