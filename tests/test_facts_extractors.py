@@ -419,3 +419,56 @@ def test_ministry_acronyms_name_one_organiser():
         "Peserta didampingi widyaiswara BPSDM Kemendagri selama benchmarking.",
     )
     assert extract_organiser(c, SLEMAN, []) == ("BPSDM Kementerian Dalam Negeri", 0.7)
+
+
+# --- practices: names in the forms other outlets use ----------------------------------------------
+
+
+def test_practices_quoted_named_coordinated_and_defined():
+    c = ctx(
+        "Dinas Kesehatan mengembangkan inovasi bernama SEHAT DESA (Sistem Edukasi Hidup Sehat Desa).",
+        'Selain itu Pemkab Sleman menjalankan program "Jumat Bersih Kampung" di 86 desa.',
+        "Aplikasi Sleman SIAGA dan LAYANKU sangat menarik untuk diadopsi.",
+        "Pojok Baca Digital merupakan layanan perpustakaan keliling berbasis aplikasi.",
+        "Diskominfo memaparkan aplikasi Cepat Tanggap Warga (CTW) yang menghimpun aduan.",
+        "Badan Pendapatan Daerah menerapkan sistem pajak daring Sleman Smart Tax untuk hotel.",
+    )
+    practices = {p.name: p for p in extract_practices(c, SITE)}
+    assert set(practices) == {
+        "SEHAT DESA", "Jumat Bersih Kampung", "Sleman SIAGA", "LAYANKU", "Pojok Baca Digital", "CTW",
+        "Sleman Smart Tax",
+    }  # fmt: skip
+    assert practices["SEHAT DESA"].expansion == "Sistem Edukasi Hidup Sehat Desa"
+    assert practices["SEHAT DESA"].host_unit == "Dinkes"
+    assert practices["CTW"].expansion == "Cepat Tanggap Warga"
+    assert practices["Sleman Smart Tax"].host_unit == "Bapenda"
+    assert practices["Pojok Baca Digital"].summary.startswith("Pojok Baca Digital merupakan")
+
+
+def test_practices_listed_after_program_unggulan():
+    c = ctx(
+        "Ada lima program unggulan Sleman Sembada, yakni Jaminan Kesehatan Sleman (Jamkesleman), sistem "
+        "pangan terpadu (Sipadu), bedah rumah, sarpras atau sarana prasarana desa dan forum warga."
+    )
+    practices = {p.name: p.expansion for p in extract_practices(c, SITE)}
+    assert practices == {
+        "Sleman Sembada": None,  # the programme the list belongs to
+        "Jamkesleman": "Jaminan Kesehatan Sleman",
+        "Sipadu": "sistem pangan terpadu",
+        "bedah rumah": None,
+        "sarpras": "sarana prasarana desa",
+        "forum warga": None,
+    }
+
+
+def test_contests_agencies_places_headlines_and_pointers_are_not_practices():
+    c = ctx(
+        "Deretan Inovasi Sleman Antar Raih Penghargaan Nasional",
+        "Inovasi itu masuk Kompetisi Inovasi Pelayanan Publik (KIPP) dari Kementerian PANRB.",
+        "Peserta belajar tentang inovasi Sleman dan layanan di Dinas Kependudukan dan Pencatatan Sipil.",
+        "Program ini didukung anggaran Rp 1,8 miliar.",
+        "Mereka mencari inovasi baru yang dimiliki Pemkab Sleman.",
+        "Pemanfaatan Teknologi Informasi dan Komunikasi (TIK) terus didorong.",
+        title="Deretan Inovasi Sleman Antar Raih Penghargaan Nasional",
+    )
+    assert extract_practices(c, SITE) == []

@@ -25,6 +25,9 @@ STRONG_VISIT_CUE = re.compile(
 )
 
 
+INDONESIAN = (None, "id", "ms")  # languages read as Indonesian (None: too short to tell)
+
+
 @dataclass
 class DocContext:
     """A document prepared for extraction."""
@@ -45,6 +48,11 @@ class DocContext:
     @cached_property
     def title_mentions(self) -> list[RegionMention]:
         return self.gazetteer.find(self.title)
+
+    @property
+    def indonesian(self) -> bool:
+        """Is the document in Indonesian (or too short to tell)?"""
+        return self.doc.language in INDONESIAN
 
     @cached_property
     def is_visit(self) -> bool:

@@ -61,7 +61,6 @@ INDICATOR_HEADER = re.compile(
     r"kinerja|performance|baseline)\b",
     re.I,
 )
-INDONESIAN = (None, "id", "ms")
 # Words before a number that say when, not what ("Selasa (12/3/2019) -", "pada tahun").
 WHEN_WORDS = frozenset(
     re.findall(r"\w+", "senin selasa rabu kamis jumat sabtu minggu pada tanggal tahun bulan hari pukul wib")
@@ -222,7 +221,7 @@ def table_metrics(
 def extract_metrics(ctx: DocContext, site: Site | None) -> list[Metric]:
     """Metrics from the text of an Indonesian document and from its tables (any document's tables
     of indicators)."""
-    indonesian = ctx.doc.language in INDONESIAN
+    indonesian = ctx.indonesian
     metrics = text_metrics(ctx, site) if indonesian else []
     period = None
     for table in ctx.doc.tables:

@@ -40,6 +40,8 @@ VENUE_WORDS = frozenset(
         "lapangan taman istana puspem alun gor stadion auditorium hall convention lobi lobby",
     )
 )
+# Roles of a training event, also common words ("Mentor Worldwide"): the name needs a title or comma.
+EVENT_HEADS = re.compile(r"^(?:Coach|Mentor|Penguji|Pembimbing|Narasumber|Fasilitator)$", re.I)
 # Lower-case words that join a role to the agency after them ("widyaiswara pendamping dari BPSDM …").
 ROLE_JOINERS = frozenset({"dari", "pada", "di", "untuk", "bagi"})
 MAX_SANDWICH = 4  # capitalised words a role may carry between two role words ("Bidang X Y BPSDM")
@@ -215,9 +217,9 @@ def role_then_name(text: str, regions: list[RegionMention]) -> list[tuple[str, s
     for head in ROLE_HEAD.finditer(text):
         # A lower-case head ("staf ahli bidang …") is often no title at all: its name must be set off
         # by a comma or start with a title ("Drs", "Dr").
-        lower_head = head.group(0)[:1].islower() and not re.match(
-            r"(?i)wali\s*kota|bupati|gubernur", head.group(0)
-        )
+        lower_head = (
+            head.group(0)[:1].islower() and not re.match(r"(?i)wali\s*kota|bupati|gubernur", head.group(0))
+        ) or bool(EVENT_HEADS.match(head.group(0)))
         i = next((k for k, t in enumerate(toks) if t.start >= head.end()), len(toks))
         if PLACE_HEADS.match(head.group(0)):
             while i < len(toks) and toks[i].text[:1].isupper():

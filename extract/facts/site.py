@@ -53,9 +53,6 @@ def mention_points(text: str, mention: RegionMention, in_title: bool) -> float:
     return points
 
 
-INDONESIAN = (None, "id", "ms")
-
-
 def host_scores(ctx: DocContext) -> dict[str, float]:
     """Points per region code over the title and every sentence.
 
@@ -63,7 +60,7 @@ def host_scores(ctx: DocContext) -> dict[str, float]:
     only prefixed names ("Kota Metro") count there.
     """
     scores: dict[str, float] = defaultdict(float)
-    bare_names_count = ctx.doc.language in INDONESIAN
+    bare_names_count = ctx.indonesian
     texts = [(ctx.title, ctx.title_mentions, True)]
     texts += [(s.text, m, False) for s, m in zip(ctx.sentences, ctx.mentions, strict=True)]
     for text, mentions, in_title in texts:
