@@ -472,3 +472,60 @@ def test_contests_agencies_places_headlines_and_pointers_are_not_practices():
         title="Deretan Inovasi Sleman Antar Raih Penghargaan Nasional",
     )
     assert extract_practices(c, SITE) == []
+
+
+# --- forms found by a second blind batch --------------------------------------------------------
+
+
+def test_one_strong_cue_makes_a_visit_and_a_reception_dates_it():
+    from extract.facts import extract_facts
+
+    text = (
+        "Peserta PKN Tingkat II Belajar Penataan Pasar di Sleman\n\n"
+        "SLEMAN – Sebanyak 48 peserta PKN Tingkat II Angkatan ke-3 menggelar studi lapangan di Kabupaten "
+        "Sleman, Kamis (2/2/2023)."
+    )
+    doc = Document("mem://visit", content_id(text.encode()), "text", [Page(1, text)])
+    visit = extract_facts(doc).visit
+    assert (visit.program, visit.cohort, visit.participant_count) == ("PKN Tingkat II", 3, 48)
+    assert str(visit.start_date) == "2023-02-02"
+
+
+def test_organisers_in_capitals_and_named_pusdiklat():
+    from extract.facts.organiser import extract_organiser
+
+    capitals = ctx(
+        "DIKLAT KEPEMIMPINAN TINGKAT IV\nBADAN PENGEMBANGAN SUMBER DAYA MANUSIA PROVINSI JAWA TENGAH"
+    )
+    assert extract_organiser(capitals, SLEMAN, [])[0] == "BPSDM Provinsi Jawa Tengah"
+    named = ctx("Peserta PKA Pusdiklat Tenaga Administrasi Kementerian Agama melakukan studi lapangan.")
+    assert extract_organiser(named, SLEMAN, [])[0] == "Pusdiklat Tenaga Administrasi Kementerian Agama"
+
+
+def test_days_are_not_names_and_rooms_of_a_unit_are_not_visits_to_it():
+    c = ctx(
+        "Bupati Sleman menerima peserta di Rumah Dinas Bupati, Senin (10/10).",
+        "Rombongan diterima di Ruang Rapat Setda Kabupaten Sleman dan Aula Setda.",
+        "Kelompok ke Dinas Perindustrian dan Tenaga Kerja, Dinas Sosial serta Kecamatan Depok.",
+    )
+    assert extract_people(c) == []
+    assert [u.name for u in extract_host_units(c, SLEMAN)] == [
+        "Dinas Perindustrian dan Tenaga Kerja",
+        "Dinsos",
+        "Kecamatan Depok",
+    ]
+
+
+def test_international_givers_and_listed_apps():
+    c = ctx(
+        "Sleman juga dinobatkan sebagai Kota Kreatif Dunia oleh UNESCO pada 2014.",
+        "Sleman memiliki sejumlah inovasi, di antaranya Kampung Batik Digital, aplikasi Sleman Satu Data, "
+        "dan layanan Lapor Cepat Wali Kota (Lapak Wali).",
+    )
+    awards = [(a.award, a.giver, a.year) for a in extract_awards(c, SITE)]
+    assert awards == [("Kota Kreatif Dunia", "UNESCO", 2014)]
+    assert {p.name for p in extract_practices(c, SITE)} == {
+        "Kampung Batik Digital",
+        "Sleman Satu Data",
+        "Lapor Cepat Wali Kota",
+    }

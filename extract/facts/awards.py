@@ -55,7 +55,7 @@ APPRECIATED = re.compile(
 GIVER = re.compile(
     r"^\s*,?\s*(?:yang\s+)?(?:(?:di)?(?:berikan|serahkan|anugerahkan|selenggarakan)\s+)?(?:langsung\s+)?"
     r"(?:dari|oleh)?\s*(?P<giver>(?:Menteri|Kementerian|Kemen\w+|Presiden|Gubernur|Pemerintah|BPK|Badan|"
-    r"Lembaga|Komisi|Ombudsman|Wakil\s+Presiden|PBB|KPK|LAN|Bappenas|[A-Z][A-Za-z]+\s+Media)"
+    r"Lembaga|Komisi|Ombudsman|Wakil\s+Presiden|PBB|KPK|LAN|Bappenas|[A-Z][A-Za-z]+\s+Media|[A-Z]{3,}\b)"
     r"(?:/[A-Z][\w.]*)?(?:\s+(?:[A-Z][\w./]*|RI|dan|Republik))*)"
 )
 STOP_WORDS = frozenset(

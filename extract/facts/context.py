@@ -14,7 +14,8 @@ from extract.model import Document
 VISIT_CUE = re.compile(
     r"\bb[ae]nc?h?\s?mar?k\w*|\bstudi\s+(?:lapangan|banding|tiru|komparati\w*)|\bstudy\s+banding|"
     r"\bkunjung\w*|\bberkunjung|\bmengunjungi|\bvisitasi|\bmelawat|\blawatan|\bkedatangan|"
-    r"\brombongan|\bditerima\b|\bmenerima\s+kunjungan|\bmenyambut|\bsambut\b",
+    r"\brombongan|\bditerima\b|\bmenerima\s+(?:kunjungan|peserta|rombongan)|\bmenyambut|\b(?:di)?sambut\b|"
+    r"\bmeninjau\b",
     re.I,
 )
 # Cues that alone say a document reports a visit.
@@ -60,6 +61,7 @@ class DocContext:
         return (
             bool(VISIT_CUE.search(self.title))
             or sum(1 for s in self.sentences if VISIT_CUE.search(s.text)) >= 2
+            or any(STRONG_VISIT_CUE.search(s.text) for s in self.sentences)
         )
 
 

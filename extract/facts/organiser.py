@@ -16,7 +16,9 @@ from extract.facts.model import ParticipantOrigin
 from extract.facts.regions import Region
 
 AGENCY = re.compile(
-    r"\b(?P<head>BPSDMD?|BKPSDMD?|BKDPSDM|BKPSDA|BKPP|BKD|BPPD|Bandiklat|Badiklat|Pusdiklat|Kapusdiklat|"
+    r"\b(?P<head>BPSDMD?|BKPSDMD?|BKDPSDM|BKPSDA|BKPP|BKD|BPPD|Bandiklat|Badiklat|"
+    r"(?:Ka)?Pusdiklat(?:\s+(?:Tenaga|Administrasi|Teknis|Manajemen|Kepemimpinan|Aparatur|Pegawai|"
+    r"Keagamaan|Fungsional|Kesehatan|dan)(?=\s))*|"
     r"Puslatbang(?:\s+[A-Z]{2,5})?|Lembaga\s+Administrasi\s+Negara(?:\s+RI)?|"
     r"Badan\s+Pengembangan\s+Sumber\s+Daya\s+Manusia(?:\s+Daerah)?|"
     r"Badan\s+(?:Pendidikan\s+dan\s+(?:[Pp]e)?[Ll]atihan|Diklat)(?:\s+Daerah)?|"
@@ -40,10 +42,21 @@ LEADS = re.compile(r"\b(?:dipimpin|pimpinan\s+rombongan|ketua\s+rombongan|pesert
 ACRONYM_OF = {"badan pengembangan sumber daya manusia": "BPSDM"}
 
 
+# The same agencies written in capitals ("BADAN PENGEMBANGAN SUMBER DAYA MANUSIA PROVINSI …").
+AGENCY_CAPITALS = re.compile(AGENCY.pattern, re.I)
+
+
+def _capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) >= 0.8
+
+
 def _agency_name(match: re.Match[str]) -> str:
     head = " ".join(match.group("head").split())
-    if head == "Kapusdiklat":
-        head = "Pusdiklat"
+    if head.lower().startswith("kapusdiklat"):
+        head = head[2:]
+    if head.isupper() and " " in head:  # a heading in capitals: its agency as a name
+        head = head.title().replace(" Dan ", " dan ")
     acronym = match.group("acronym")
     if acronym and acronym.isupper() and len(head.split()) > 1:
         return acronym
@@ -55,7 +68,7 @@ def organiser_candidates(ctx: DocContext, host: Region | None) -> Counter[str]:
     scores: Counter[str] = Counter()
     for sentence, mentions in zip(ctx.sentences, ctx.mentions, strict=True):
         text = sentence.text
-        for match in AGENCY.finditer(text):
+        for match in (AGENCY_CAPITALS if _capitals(text) else AGENCY).finditer(text):
             name = _agency_name(match)
             after = text[match.end() :]
             region_mention = next((m for m in mentions if 0 <= m.start - match.end() <= 3), None)

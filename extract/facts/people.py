@@ -42,6 +42,14 @@ VENUE_WORDS = frozenset(
 )
 # Roles of a training event, also common words ("Mentor Worldwide"): the name needs a title or comma.
 EVENT_HEADS = re.compile(r"^(?:Coach|Mentor|Penguji|Pembimbing|Narasumber|Fasilitator)$", re.I)
+# Days and months follow roles in datelines ("Rumah Jabatan Gubernur, Senin (10/10)"): never names.
+CALENDAR_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "senin selasa rabu kamis jumat sabtu minggu ahad januari februari maret april mei juni juli "
+        "agustus september oktober november desember",
+    )
+)
 # Lower-case words that join a role to the agency after them ("widyaiswara pendamping dari BPSDM …").
 ROLE_JOINERS = frozenset({"dari", "pada", "di", "untuk", "bagi"})
 MAX_SANDWICH = 4  # capitalised words a role may carry between two role words ("Bidang X Y BPSDM")
@@ -107,7 +115,7 @@ def read_name(toks: list[Tok], i: int) -> tuple[str, int] | None:
     """A person's name starting at token i (after honorifics), with titles and degrees dropped."""
     while i < len(toks) and _plain(toks[i].text) in HONORIFICS:
         i += 1
-    if i < len(toks) and _plain(toks[i].text) in VENUE_WORDS:
+    if i < len(toks) and _plain(toks[i].text) in VENUE_WORDS | CALENDAR_WORDS:
         return None
     parts: list[str] = []
     degree = False  # a degree closes the name: "H. Rahmadi Noor, SH, M.Si. Ia …"

@@ -105,7 +105,7 @@ GENERIC_NAMES = frozenset(
 )
 # Words after which a name stops: a region or government ("APLIKASI E KINERJA Kabupaten Klungkung").
 NAME_STOP = re.compile(
-    r"\s+(?:Kabupaten|Kota|Provinsi|Kab|Pemkab|Pemkot|Pemprov|Pemerintah|Dinas|Badan|Kecamatan|Desa|Kelurahan)"
+    r"(?<!Wali)\s+(?:Kabupaten|Kota|Provinsi|Kab|Pemkab|Pemkot|Pemprov|Pemerintah|Dinas|Badan|Kecamatan|Desa|Kelurahan)"
     r"\b.*$"
 )
 DESCRIBES = re.compile(
@@ -255,7 +255,8 @@ def listed_practices(sentence: Sentence) -> list[Found]:
     items = re.split(r",\s*|\s+dan\s+(?=[^,]*$)", items_text)
     found = []
     for item in items:
-        item = item.strip(" .")
+        item = re.sub(r"^(?:dan|serta)\s+", "", item.strip(" ."))
+        item = re.sub(rf"^{TRIGGER}\s+(?=[A-Z])", "", item)  # "aplikasi Pekalongan Satu Data"
         name, _, description = item.partition(" atau ")  # "sarbagita atau penggunaan transportasi masal"
         expansion = _parenthesised_after(name, len(name.split("(")[0].rstrip()))[0]
         name = re.sub(r"\s*\([^)]*\)", "", name).strip()

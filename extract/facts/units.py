@@ -20,9 +20,14 @@ from extract.facts.text import evidence
 
 # A unit the table does not know, named the way perangkat daerah are: "Dinas Kebersihan, Pertamanan
 # dan Pemakaman (DKPP)", "Badan Pelayanan Perijinan Terpadu". Its canonical name is its own name.
-_CAPWORD = r"(?:[A-Z][A-Za-z\-]{2,}|UMKM|SDM|IKM|UKM)"
+_UNIT_HEAD = r"(?:Dinas|Badan|Kantor|Bagian|Biro|UPTD?|Unit|Rumah\s+Sakit|Sekretariat)"
+# A word of a unit's name; another unit's head word starts another unit ("…, Dinas Kominfo").
+_CAPWORD = (
+    r"(?!(?:Dinas|Badan|Kantor|Bagian|Biro|Sekretariat|Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu)\b)"
+    r"(?:[A-Z][A-Za-z\-]{2,}|UMKM|SDM|IKM|UKM)"
+)
 GENERIC_UNIT = re.compile(
-    rf"\b(?P<name>(?:Dinas|Badan|Kantor|Bagian|Biro|UPTD?|Unit|Rumah\s+Sakit|Sekretariat)(?:(?:\s+|,\s+|\s+dan\s+|\s*&\s*){_CAPWORD}){{1,8}})(?:\s*\((?P<acronym>[A-Za-z0-9\-]{{2,14}})\))?"
+    rf"\b(?P<name>{_UNIT_HEAD}(?:(?:\s+|,\s+|\s+dan\s+|\s*&\s*){_CAPWORD}){{1,8}})(?:\s*\((?P<acronym>[A-Za-z0-9\-]{{2,14}})\))?"
 )
 # Words where a unit's own name stops: a region or government follows.
 GENERIC_STOP = re.compile(
@@ -34,6 +39,10 @@ NOT_HOST_UNIT = re.compile(
     r"\b(?:Nasional|Negara|Pusat|Republik|Indonesia|Pemeriksa|Kementerian|Pendidikan\s+dan\s+Pelatihan|"
     r"Diklat|Pengembangan\s+Sumber\s+Daya|Pelatihan|Perangkat\s+Daerah|Berita)\b|"
     r"^Kantor\s+(?:Bupati|Wali\s*kota|Gubernur|Camat|Lurah|Kepala|Desa|Pos)\b"  # offices as venues
+)
+# "di Ruang Amarta Setda Kota X", "Aula Setda": a room of a unit is where people meet, not a visit to it.
+VENUE_BEFORE = re.compile(
+    r"\b(?:Ruang|Ruangan|Aula|Gedung|Pendopo|Pendapa|Balai|Rumah|Lobi)(?:\s+[A-Z][\w\-]*){0,3}\s+$"
 )
 # "9 orang dari Dinas Pendidikan", "peserta yang berasal dari Bagian Umum": the visitors' own units.
 VISITORS_UNIT_BEFORE = re.compile(
@@ -48,6 +57,7 @@ AWARD_WORDS = re.compile(r"\b(?:penghargaan|anugerah|predikat|opini|piala|trofi|
 FUNCTION_WORDS = frozenset(
     re.findall(r"\w+", "sebagai dan yang di ke dari dalam untuk menuju melalui dengan pada atau serta adalah")
 )
+REGION_WORDS = frozenset({"provinsi", "kota", "kabupaten", "kab", "pemerintah"})
 _NAME_WORD = r"[A-Z][A-Za-z'’\-]+"
 
 
@@ -133,8 +143,8 @@ def find_units(text: str) -> list[UnitMention]:
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
         kind = table.area_kind[match.group("prefix").lower()]
-        if match.group("name").split()[0].lower() in FUNCTION_WORDS:
-            continue  # "Membangun Desa Sebagai Pusat …" in a title-cased topic
+        if match.group("name").split()[0].lower() in FUNCTION_WORDS | REGION_WORDS:
+            continue  # "Membangun Desa Sebagai Pusat …", "Dinas … dan Desa Provinsi X"
         area = re.split(r"\s+(?:Kota|Kabupaten|Kab\.?|Provinsi|dan|yang|di)\b", match.group("name"))[0]
         found.append(UnitMention(kind, f"{kind} {area}", match.start(), match.end(), area))
         taken.append(match.span())
@@ -143,6 +153,11 @@ def find_units(text: str) -> list[UnitMention]:
         end = match.start() + len(name)
         if match.group("acronym") and name == match.group("name"):
             end = match.end()
+        inside = [a for a, b in taken if match.start() < a < end]
+        if inside:  # "Dinas X dan Kecamatan Y": the unit ends where a known one starts
+            end = min(inside)
+            name = re.sub(r"(?:[\s,]+|\s+(?:dan|serta))+$", "", text[match.start() : end])
+            end = match.start() + len(name)
         if any(a < end and match.start() < b for a, b in taken) or len(name.split()) < 2:
             continue
         name = " ".join(name.replace(" ,", ",").split())
@@ -201,7 +216,7 @@ def extract_host_units(ctx: DocContext, host: Region | None, also: tuple[Region,
             continue
         for unit in find_units(sentence.text):
             before = sentence.text[: unit.start]
-            if VISITORS_UNIT_BEFORE.search(before):
+            if VISITORS_UNIT_BEFORE.search(before) or VENUE_BEFORE.search(before):
                 continue
             if not unit.known and (
                 NOT_HOST_UNIT.search(unit.canonical)
