@@ -529,3 +529,17 @@ def test_international_givers_and_listed_apps():
         "Sleman Satu Data",
         "Lapor Cepat Wali Kota",
     }
+
+
+def test_group_units_lose_joining_words_in_every_form():
+    numbered = ctx(
+        "Kelompok 1 mempelajari perencanaan di Bappeda, dan Kelompok 2 mempelajari layanan di Dinas Sosial, "
+        "serta Kelompok 3 ke Kecamatan Depok."
+    )
+    assert [(g.topic, g.host_unit) for g in extract_groups(numbered)] == [
+        ("perencanaan", "Bappeda"),
+        ("layanan", "Dinas Sosial"),
+        (None, "Kecamatan Depok"),
+    ]
+    listed = ctx("Peserta dibagi tiga kelompok. Mulai dari Bappeda, dan Dinas Sosial, serta Kecamatan Depok.")
+    assert [g.host_unit for g in extract_groups(listed)] == ["Bappeda", "Dinas Sosial", "Kecamatan Depok"]
