@@ -15,11 +15,11 @@ import duckdb
 
 from search.embedders import Embedder
 from search.errors import IndexMissing, IndexModelMismatch
+from search.lexical import build_lexical
 from search.stopwords import indonesian_stopwords
 from warehouse.db import load_extension, transaction
 
 STOPWORDS_TABLE = "search_stopwords"
-DOCUMENTS_TABLE = "search_documents"  # one row per document: its title and page texts
 # Lower-cased, accent-stripped text is split on anything but letters and digits, so numbers
 # ("2018", "SE 800/123") stay searchable; DuckDB's default pattern would drop the digits.
 FTS_IGNORE = r"(\.|[^a-z0-9])+"
@@ -102,6 +102,7 @@ def build_index(
 
     started = time.perf_counter()
     build_fts(conn)
+    build_lexical(conn)
     fts_seconds = time.perf_counter() - started
 
     n_chunks = _count_active_chunks(conn)
@@ -176,23 +177,15 @@ def _embed_missing(
 
 
 def build_fts(conn: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the BM25 indexes, Indonesian-stemmed, stopwords removed: one over chunk texts
-    (finds a document's best passage) and one over whole documents, title included (ranks
-    documents: a query's words are often spread over several passages of one report)."""
+    """(Re)build DuckDB's BM25 index over chunk texts, Indonesian-stemmed, stopwords removed.
+
+    Ranking uses search/lexical.py (concepts, weighted query terms); this index stays for tools
+    that check a keyword index exists (warehouse/index_pending.py) and for SQL users."""
     load_extension(conn, "fts")
     words = list(indonesian_stopwords())
     conn.execute(f"CREATE OR REPLACE TABLE {STOPWORDS_TABLE} (sw VARCHAR)")
     conn.execute(f"INSERT INTO {STOPWORDS_TABLE} SELECT unnest(?::VARCHAR[])", [words])
-    conn.execute(
-        f"""
-        CREATE OR REPLACE TABLE {DOCUMENTS_TABLE} AS
-        SELECT d.document_id,
-               concat_ws(chr(10), d.title, string_agg(p.text, chr(10) ORDER BY p.page_no)) AS text
-        FROM documents d JOIN pages p USING (document_id)
-        GROUP BY d.document_id, d.title
-        """
-    )
-    for table, key in (("chunks", "chunk_id"), (DOCUMENTS_TABLE, "document_id")):
+    for table, key in (("chunks", "chunk_id"),):
         conn.execute(
             f"PRAGMA create_fts_index('{table}', '{key}', 'text', stemmer='{FTS_STEMMER}', "
             f"stopwords='{STOPWORDS_TABLE}', ignore='{FTS_IGNORE}', "

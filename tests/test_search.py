@@ -210,7 +210,11 @@ def test_withdrawn_documents_are_never_returned(indexed, e5):
 def test_json_keys_are_the_cli_contract(indexed, e5):
     result = search(indexed, "mal pelayanan publik", embedder=e5, top=1)[0]
     data = result.to_json()
-    assert list(data) == ["rank", "score", "document_id", "source_uri", "title", "page", "snippet"]
+    assert list(data) == [
+        "rank", "score", "document_id", "source_uri", "title", "page", "snippet", "highlights",
+        "host_region", "region_code", "province", "host_units", "program", "date", "doc_type",
+        "language",
+    ]
     json.dumps(data)
     assert data["title"].startswith("Peserta PKA Angkatan 4")
 
@@ -222,6 +226,13 @@ def test_top_limits_and_empty_queries(indexed, e5):
         search(indexed, "sampah", embedder=e5, mode="fuzzy")
     with pytest.raises(ValueError):
         search(indexed, "sampah", embedder=None, mode="hybrid")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_asking_for_more_results_than_the_fusion_depth_still_fills_the_page(indexed, e5, mode):
+    shallow = FusionConfig(depth=2)
+    results = search(indexed, "pelayanan peserta kabupaten", embedder=e5, mode=mode, top=5, config=shallow)
+    assert len(results) == 5
 
 
 def test_both_dense_backends_agree(indexed, e5):
