@@ -237,31 +237,143 @@ def _history(db: Path | None):
         conn.close()
 
 
+RegionOption = Annotated[str | None, typer.Option(help="Host region: name or code (35.10).")]
+ProvinceOption = Annotated[str | None, typer.Option(help="Host province, e.g. 'Jawa Timur'.")]
+ProgramOption = Annotated[str | None, typer.Option("--program", help="Programme: Diklatpim III, PKA …")]
+YearOption = Annotated[str | None, typer.Option("--year", help="A year or range: 2018, 2015..2019.")]
+DocTypeOption = Annotated[str | None, typer.Option("--type", help="Document type: pdf, html or text.")]
+LanguageOption = Annotated[str | None, typer.Option("--language", help="Document language, e.g. id, en.")]
+
+
+def search_filters(region, province, program, year, doc_type, language):
+    """The SearchFilters the options describe (exits with a clear error on a bad --year)."""
+    from search.filters import SearchFilters, parse_years
+
+    try:
+        year_from, year_to = parse_years(year)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    return SearchFilters(region, province, program, year_from, year_to, doc_type, language)
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="What to look for, in Indonesian or English.")],
     top: TopOption = 10,
+    region: RegionOption = None,
+    province: ProvinceOption = None,
+    program: ProgramOption = None,
+    year: YearOption = None,
+    doc_type: DocTypeOption = None,
+    language: LanguageOption = None,
+    mode: Annotated[str, typer.Option(help="hybrid, bm25 or dense.")] = "hybrid",
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
     """Search the documents: keyword (BM25) and semantic results fused, one per document."""
     from search.query import SearchError, search_database
+    from search.views import print_results
 
+    filters = search_filters(region, province, program, year, doc_type, language)
     try:
-        results = search_database(db_path(db), query, top=top)
+        results = search_database(db_path(db), query, top=top, mode=mode, filters=filters)  # type: ignore[arg-type]
+    except (WarehouseError, SearchError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+        return
+    print_results(console, results)
+
+
+def _search_embedder(conn, model: str | None = None):
+    """The embedder of the database's index (loaded once per process)."""
+    from search.embedders import get_embedder
+    from search.index import require_index
+
+    return get_embedder(model or require_index(conn).model)
+
+
+@app.command()
+def sites(
+    query: Annotated[str, typer.Argument(help="A topic or problem, in Indonesian or English.")],
+    top: TopOption = 5,
+    region: RegionOption = None,
+    province: ProvinceOption = None,
+    program: ProgramOption = None,
+    year: YearOption = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Host regions (and their units) best to visit for a topic, with the evidence for each."""
+    from search.errors import SearchError
+    from search.sites import rank_sites
+    from search.views import print_sites, published
+
+    filters = search_filters(region, province, program, year, None, None)
+    try:
+        with published(db_path(db)) as conn:
+            found = rank_sites(conn, query, embedder=_search_embedder(conn), top=top, filters=filters)
     except (WarehouseError, SearchError) as exc:
         raise fail(str(exc)) from exc
     if as_json:
-        keys = ("rank", "score", "document_id", "source_uri", "title", "page", "snippet")
-        typer.echo(json.dumps([{k: getattr(r, k) for k in keys} for r in results], ensure_ascii=False,
-                              indent=2))
+        typer.echo(json.dumps([s.to_json() for s in found], ensure_ascii=False, indent=2))
         return
-    if not results:
-        console.print("No results.")
-    for r in results:
-        console.print(f"[bold]{r.rank}.[/] [cyan]{r.title or '(untitled)'}[/]  "
-                      f"[dim]score {r.score:.4f} · page {r.page} · {r.source_uri}[/]")
-        console.print(f"   {r.snippet}\n", highlight=False)
+    print_sites(console, found)
+
+
+@app.command()
+def similar(
+    reference: Annotated[str, typer.Argument(help="A document id (or its start), a practice id or name.")],
+    top: TopOption = 10,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """More like this: documents with practices comparable to a document or a practice."""
+    from search.errors import SearchError
+    from search.similar import similar as find_similar
+    from search.views import print_results, published
+
+    try:
+        with published(db_path(db)) as conn:
+            ref, results = find_similar(conn, reference, embedder=_search_embedder(conn), top=top)
+    except (WarehouseError, SearchError) as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps({"reference": {"document_id": ref.document_id, "practice_id": ref.practice_id,
+                                             "label": ref.label},
+                               "results": [r.to_json() for r in results]}, ensure_ascii=False, indent=2))
+        return
+    console.print(f"Like [bold]{ref.label}[/] ({ref.document_id}):\n", highlight=False)
+    print_results(console, results)
+
+
+@app.command()
+def compare(
+    regions: Annotated[list[str], typer.Argument(help="Two or three regions: names or codes.")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Two or three sites side by side: practices, awards, metrics and visits received."""
+    from lokus.web.sites import site_profile
+    from search.views import compare_table, published, resolve_region
+
+    if not 2 <= len(regions) <= 3:
+        raise fail("give two or three regions")
+    try:
+        with published(db_path(db)) as conn:
+            profiles = []
+            for name in regions:
+                found = resolve_region(conn, name)
+                profile = site_profile(conn, found[0]) if found else None
+                if profile is None:
+                    raise fail(f"no site {name!r} in the documents; see `lokus sites` or the regions view")
+                profiles.append(profile)
+    except WarehouseError as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps(profiles, ensure_ascii=False, indent=2, default=str))
+        return
+    console.print(compare_table(profiles))
 
 
 @app.command()
@@ -341,6 +453,49 @@ def eval_extraction(
 
     report = evaluate_extraction(annotations, docs)
     typer.echo(format_report(report, show_mismatches=mismatches))
+
+
+@eval_app.command("search")
+def eval_search(
+    queries: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="queries.json")],
+    config: Annotated[
+        list[str] | None, typer.Option("--config", help="Only these configurations (repeat).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """nDCG@10, Recall@10 and MRR per query and overall, for several search configurations."""
+    from search.errors import SearchError
+    from search.evaluate import CONFIGURATIONS, evaluate_configurations, format_report
+    from search.views import published
+
+    names = config or list(CONFIGURATIONS)
+    unknown = [n for n in names if n not in CONFIGURATIONS]
+    if unknown:
+        raise fail(f"unknown configuration(s) {', '.join(unknown)}; use {', '.join(CONFIGURATIONS)}")
+    try:
+        with published(db_path(db)) as conn:
+            report = evaluate_configurations(conn, queries, _search_embedder(conn), names)
+    except (WarehouseError, SearchError) as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(format_report(report))
+
+
+@eval_app.command("sites")
+def eval_sites(
+    questions: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="site questions JSON")],
+    db: DbOption = None,
+) -> None:
+    """Recall of the expected regions in the top 5, nDCG@10 and MRR per question and overall."""
+    from search.errors import SearchError
+    from search.evaluate import evaluate_sites, format_report
+    from search.views import published
+
+    try:
+        with published(db_path(db)) as conn:
+            report = evaluate_sites(conn, questions, _search_embedder(conn))
+    except (WarehouseError, SearchError) as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(format_report(report, "Recall@5"))
 
 
 if __name__ == "__main__":

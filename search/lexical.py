@@ -338,6 +338,7 @@ def query_terms(
         stems[stem] = max(stems.get(stem, 0.0), weight)
         if term_id is not None:
             weights[int(term_id)] = max(weights.get(int(term_id), 0.0), weight)
-    forms = [w for c in concepts.find(query) for form in c.forms for w in form.split()]
+    # One-word forms of the concepts named ("pns" for "ASN"); longer forms are found as concepts.
+    forms = [form for c in concepts.find(query) for form in c.forms if " " not in form]
     words = tuple(dict.fromkeys([*normalise_text(query).split(), *forms]))
     return QueryTerms(weights, stems, words)
