@@ -103,12 +103,12 @@ def dense_scale(n: int, dim: int = 384, repeats: int = 20) -> dict[str, float]:
             "FROM range(?) t(i)",
             [n],
         )
-        vectors = rng.standard_normal((n, dim)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        # Random unit vectors made in SQL (passing millions of floats from Python is slow).
         conn.execute(
-            "INSERT INTO embeddings SELECT 'scale', 'h' || (i - 1), v "
-            "FROM (SELECT unnest(range(1, ? + 1)) i, unnest(?::FLOAT[][]) v)",
-            [n, vectors.tolist()],
+            "INSERT INTO embeddings SELECT 'scale', 'h' || i, "
+            "list_transform(v, x -> (x / sqrt(list_inner_product(v, v)))::FLOAT) "
+            "FROM (SELECT i, list_transform(range(?), x -> (random() - 0.5)::FLOAT) AS v FROM range(?) t(i))",
+            [dim, n],
         )
         conn.execute(
             "INSERT INTO index_state VALUES ('model', 'scale'), ('dim', ?), ('generation', '1')", [str(dim)]
