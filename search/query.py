@@ -21,7 +21,7 @@ from search.embedders import Embedder, get_embedder
 from search.errors import IndexMissing, SearchError
 from search.filters import NO_FILTERS, SearchFilters, allowed_documents_sql
 from search.index import IndexInfo, require_index
-from search.lexical import LexicalIndex, QueryTerms, has_lexical, lexical_index, query_terms
+from search.lexical import LexicalIndex, QueryTerms, lexical_index, query_terms
 from search.snippet import WORD, make_snippet, normalise_word
 from search.stopwords import all_stopwords
 from warehouse.db import connect
@@ -241,11 +241,13 @@ def bm25_documents(
 
 
 def _lexical(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> LexicalIndex:
-    if not has_lexical(conn):
+    """The keyword index (cached per connection: the tables are only read once per build)."""
+    try:
+        return lexical_index(conn, info.generation)
+    except duckdb.CatalogException as exc:
         raise IndexMissing(
             "the database has no keyword index; run `lokus ingest` first (it builds the index)"
-        )
-    return lexical_index(conn, info.generation)
+        ) from exc
 
 
 def _allowed(
