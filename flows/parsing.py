@@ -36,7 +36,7 @@ class Parser:
 
     def __init__(
         self, *, chunk_chars: int, chunk_overlap: int, workers: int | None = None,
-        inline_first: int = 8,
+        inline_first: int = 32,
     ) -> None:
         self.chunk_chars = chunk_chars
         self.chunk_overlap = chunk_overlap

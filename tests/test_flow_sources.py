@@ -368,3 +368,22 @@ def test_empty_listing_withdraws_nothing_and_says_why(tmp_path, prefect_harness,
     assert emptied.withdrawn == 0 and emptied.status == "completed"
     assert [(f.stage, f.error_class) for f in emptied.failures] == [("withdraw", "WithdrawRefused")]
     assert rows(db, "SELECT status FROM documents") == [("active",)]
+
+
+def test_index_failure_is_recorded_and_the_next_run_finishes_the_index(
+    tmp_path, prefect_harness, fast_http
+):
+    from flows.ingest import ingest_source
+
+    db = str(tmp_path / "lokus.duckdb")
+    with Site() as site:
+        site.route("/robots.txt", document(b"", "text/plain"))
+        site.route("/dok/a.html", document(BERITA_1, "text/html"))
+        sources = one_source(tmp_path, site, ["/dok/a.html"])
+        broken = ingest_source("unduhan", sources, db_path=db, model=str(tmp_path / "no-model"))
+        assert (broken.new, broken.status) == (1, "completed")
+        assert [(f.stage, f.error_class) for f in broken.failures] == [("index", "EmbedderError")]
+        fixed = ingest_source("unduhan", sources, db_path=db)
+    assert (fixed.new, fixed.unchanged, fixed.failed) == (0, 1, 0)
+    assert fixed.chunks_embedded >= 1  # the index the first run could not build
+    assert rows(db, "SELECT count(*) FROM index_state WHERE key = 'pending_since'") == [(0,)]

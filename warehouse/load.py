@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -127,33 +127,68 @@ def load_document(
     already stored under another URI, the previous version at this URI is removed and the
     result names the document it duplicates.
     """
+    with transaction(conn):
+        return load_in_transaction(conn, doc, chunks, after_load)
+
+
+def load_in_transaction(
+    conn: duckdb.DuckDBPyConnection,
+    doc: Document,
+    chunks: list[Chunk],
+    after_load: AfterLoad | None = None,
+) -> LoadResult:
+    """What `load_document` does, inside the caller's transaction."""
     same_content, same_uri = find_existing(conn, doc)
     if same_content is not None and same_uri in (None, same_content):
         if same_uri == same_content:
-            with transaction(conn):
-                reactivated = conn.execute(
-                    "UPDATE documents SET status = 'active' WHERE document_id = ? "
-                    "AND status <> 'active' RETURNING document_id",
-                    [same_content],
-                ).fetchall()
-                if reactivated:
-                    mark_index_pending(conn)
+            reactivated = conn.execute(
+                "UPDATE documents SET status = 'active' WHERE document_id = ? "
+                "AND status <> 'active' RETURNING document_id",
+                [same_content],
+            ).fetchall()
+            if reactivated:
+                mark_index_pending(conn)
         return LoadResult(
             "unchanged", doc.document_id,
             duplicate_of=same_content if same_uri != same_content else None,
         )
-    with transaction(conn):
-        if same_uri is not None:
-            delete_document(conn, same_uri)
-        if same_content is None:
-            insert_document(conn, doc, chunks)
-            if after_load is not None:
-                after_load(conn, doc)
-        mark_index_pending(conn)
+    if same_uri is not None:
+        delete_document(conn, same_uri)
+    if same_content is None:
+        insert_document(conn, doc, chunks)
+        if after_load is not None:
+            after_load(conn, doc)
+    mark_index_pending(conn)
     return LoadResult(
         "updated" if same_uri else "new", doc.document_id, replaced_document_id=same_uri,
         duplicate_of=same_content,
     )
+
+
+LoadItem = tuple[Document, list[Chunk], AfterLoad | None]
+
+
+def load_many(
+    conn: duckdb.DuckDBPyConnection, items: Sequence[LoadItem]
+) -> list[LoadResult | Exception]:
+    """Load documents in one transaction: one commit for all of them.
+
+    If one fails, that transaction is rolled back and each document is loaded in its own,
+    so only the bad one fails; its exception takes its place in the results.
+    """
+    try:
+        with transaction(conn):
+            return [load_in_transaction(conn, *item) for item in items]
+    except Exception as exc:  # noqa: BLE001 - reported per document below
+        if len(items) == 1:
+            return [exc]
+    results: list[LoadResult | Exception] = []
+    for item in items:
+        try:
+            results.append(load_document(conn, *item))
+        except Exception as exc:  # noqa: BLE001
+            results.append(exc)
+    return results
 
 
 def mark_withdrawn(conn: duckdb.DuckDBPyConnection, source_uris: list[str]) -> int:
