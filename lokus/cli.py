@@ -133,7 +133,7 @@ def sources_check(
     problems = check_sources(file)
     if problems:
         for problem in problems:
-            err_console.print(problem, highlight=False, markup=False)
+            typer.echo(problem, err=True)  # one line each, never wrapped: file:line: field: reason
         raise fail(f"{len(problems)} problem(s) in {file}")
     table = Table("name", "kind", "location", "schedule", "owner", title=f"{file}: OK",
                   title_justify="left")

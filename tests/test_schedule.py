@@ -38,9 +38,12 @@ sources:
 """
 
 
+N_DOCS = 40  # more than the parser handles in threads: its worker processes start too
+
+
 @pytest.fixture
 def sources_file(tmp_path):
-    write_documents(tmp_path / "laporan", 4)
+    write_documents(tmp_path / "laporan", N_DOCS)
     path = tmp_path / "sources.yaml"
     path.write_text(SOURCES)
     return path
@@ -91,7 +94,7 @@ def test_served_deployment_runs_one_source_by_hand(sources_file, tmp_path, prefe
     conn = duckdb.connect(str(db), read_only=True)
     try:
         assert conn.execute("SELECT source, status, n_new FROM ingest_runs").fetchall() == [
-            ("laporan", "completed", 4)], output
+            ("laporan", "completed", N_DOCS)], output
     finally:
         conn.close()
 
