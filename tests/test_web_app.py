@@ -218,10 +218,10 @@ def test_search_results_carry_host_region_and_filter_by_province(client):
 
 def test_charts_count_visits_and_escape_labels(client):
     data = client.get("/api/charts").json()
-    assert data["per_year"] == [[2019, 1], [2021, 1], [2022, 1]]
+    assert data["per_year"] == [[2017, 1], [2019, 1], [2021, 1], [2022, 1]]
     assert data["per_region"][0] == ["Kabupaten Banyuwangi", 2]
     page = client.get("/charts")
-    assert page.text.count('class="bar"') == 3 + 2
+    assert page.text.count('class="bar"') == 4 + 3
 
 
 def test_openapi_schema_and_api_page(client):

@@ -44,9 +44,9 @@ def still_up(client) -> None:
 
 
 def test_a_select_returns_columns_rows_and_no_truncation(client):
-    answer = run(client, "SELECT host_region, count(*) AS n FROM visits GROUP BY 1 ORDER BY 2 DESC").json()
+    answer = run(client, "SELECT host_region, count(*) AS n FROM visits GROUP BY 1 ORDER BY 2 DESC, 1").json()
     assert answer["columns"] == ["host_region", "n"]
-    assert answer["rows"] == [["Kabupaten Banyuwangi", 2], ["Kota Surabaya", 1]]
+    assert answer["rows"] == [["Kabupaten Banyuwangi", 2], ["Kota Surabaya", 1], ["Kota Yogyakarta", 1]]
     assert answer["truncated"] is False and answer["max_rows"] == MAX_ROWS
 
 
@@ -125,7 +125,9 @@ def test_csv_download(client):
     assert 'filename="lokus-query.csv"' in response.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["visit_id", "program", "year"]
-    assert [r[1:] for r in rows[1:]] == [["PKA", "2019"], ["Diklatpim III", "2021"], ["PKP", "2022"]]
+    assert [r[1:] for r in rows[1:]] == [
+        ["Diklatpim IV", "2017"], ["PKA", "2019"], ["Diklatpim III", "2021"], ["PKP", "2022"]
+    ]
 
 
 def test_parquet_download_keeps_types(client):
@@ -133,7 +135,7 @@ def test_parquet_download_keeps_types(client):
     assert response.status_code == 200
     table = pq.read_table(io.BytesIO(response.content))
     assert table.column_names == ["program", "year", "start_date"]
-    assert table.column("year").to_pylist() == [2019, 2021, 2022]
+    assert table.column("year").to_pylist() == [2017, 2019, 2021, 2022]
     assert str(table.schema.field("start_date").type) == "date32[day]"
 
 
