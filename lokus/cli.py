@@ -377,6 +377,32 @@ def compare(
 
 
 @app.command()
+def reindex(
+    model: Annotated[str | None, typer.Option(help="Embedding model (default: $LOKUS_MODEL).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Rebuild the search index, switching to another embedding model if one is given.
+
+    Embeddings are cached by text and model, so switching back to a model used before is cheap.
+    """
+    from search.embedders import get_embedder
+    from search.index import build_index
+    from warehouse.db import connect
+    from warehouse.publish import checkpoint_and_close, publish
+
+    embedder = get_embedder(model or get_settings().model)
+    try:
+        conn = connect(db_path(db))
+    except WarehouseError as exc:
+        raise fail(str(exc)) from exc
+    stats = build_index(conn, embedder, rebuild=True)
+    checkpoint_and_close(conn)
+    publish(db_path(db))
+    console.print(f"index rebuilt with {stats.model}: {stats.chunks} chunks, "
+                  f"{stats.embedded} embedded, {stats.cached} from the cache")
+
+
+@app.command()
 def sql(
     statement: Annotated[str, typer.Argument(help="One read-only SELECT statement.")],
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
