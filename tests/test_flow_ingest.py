@@ -6,7 +6,6 @@ import shutil
 
 import duckdb
 import pytest
-
 from conftest import REAL_PDFS, SAMPLES
 
 pytestmark = pytest.mark.slow
