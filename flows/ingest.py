@@ -33,6 +33,8 @@ from urllib.parse import urlsplit
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
+from prefect.states import Failed as FailedState
+from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
@@ -77,7 +79,7 @@ from warehouse.runs import (
     record_failure,
     start_run,
 )
-from warehouse.writer import open_writer
+from warehouse.writer import WarehouseBusy, open_writer
 
 FILES_PER_TASK = 32  # known local files per fetch task: checking an unchanged file is a stat
 NEW_FILES_PER_TASK = 2  # new local files per fetch task: each will be parsed
@@ -116,15 +118,6 @@ class IngestSummary:
         return self.new + self.updated
 
 
-class SourceFailed(Exception):
-    """The source could not be listed at all; its run is recorded as failed."""
-
-    def __init__(self, summary: IngestSummary) -> None:
-        reason = summary.failures[0].message if summary.failures else "unknown reason"
-        super().__init__(f"source {summary.source!r} failed: {reason}")
-        self.summary = summary
-
-
 # -- tasks ------------------------------------------------------------------------------------
 
 
@@ -138,9 +131,13 @@ def _is_transient(task, run, state) -> bool:
 
 
 @task(name="list-source", cache_policy=NO_CACHE)
-def list_task(source: Source, fetcher: Fetcher) -> Discovery:
-    """The source's documents now (the Fetcher retries transient HTTP faults itself)."""
-    return discover_source(source, fetcher)
+def list_task(source: Source, fetcher: Fetcher) -> Discovery | DiscoveryError:
+    """The source's documents now, or why it cannot be listed (the Fetcher retries transient
+    HTTP faults itself)."""
+    try:
+        return discover_source(source, fetcher)
+    except DiscoveryError as exc:
+        return exc
 
 
 @task(name="fetch-read", cache_policy=NO_CACHE, retry_condition_fn=_is_transient)
@@ -215,14 +212,20 @@ def ingest(
     source: str | None = None,
     show_progress: bool = False,
     lock_wait_s: float = 0.0,
-) -> IngestSummary:
-    """Ingest files, folders and URLs into the warehouse and refresh the search index."""
+) -> IngestSummary | State:
+    """Ingest files, folders and URLs into the warehouse and refresh the search index.
+
+    Raises WarehouseBusy when another ingest holds the database (after `lock_wait_s`).
+    """
     targets, failures = discover(paths_or_urls)
-    with _run(db_path, model, source, lock_wait_s) as run:
-        run.counts.failures.extend(failures)
-        _process(run, targets, SourceInfo(AD_HOC), show_progress)
-        if not targets and failures:
-            run.status = FAILED
+    try:
+        with _run(db_path, model, source, lock_wait_s) as run:
+            run.counts.failures.extend(failures)
+            _process(run, targets, SourceInfo(AD_HOC), show_progress)
+            if not targets and failures:
+                run.status = FAILED
+    except WarehouseBusy as exc:  # a clear message, not a traceback; calling raises it
+        return FailedState(message=str(exc), data=exc)
     return run.summary
 
 
@@ -236,23 +239,38 @@ def ingest_source(
     lock_wait_s: float = 0.0,
     refetch: bool = False,
     show_progress: bool = False,
-) -> IngestSummary:
+) -> IngestSummary | State:
     """Ingest one source of a sources file: only new and changed documents are read and loaded,
     documents the source no longer lists are marked withdrawn.
 
-    Raises SourceFailed (after recording the run) when the source cannot be listed at all;
-    `refetch` ignores stored validators, so every document is downloaded and checked again.
+    When the source cannot be listed at all, the run is recorded as failed and the flow run
+    ends Failed, its data the summary (see `run_source`). `refetch` ignores stored validators,
+    so every document is downloaded and checked again.
     """
     source = get_source(load_sources(sources_file), source_name)
-    with _run(db_path, model, source.name, lock_wait_s) as run:
-        listing = _list(run, source)
-        if listing is not None:
-            _apply_listing(run, listing)
-            info = SourceInfo(source.name, _source_metadata(source))
-            _process(run, [Target(uri) for uri in listing.uris], info, show_progress, refetch)
+    try:
+        with _run(db_path, model, source.name, lock_wait_s) as run:
+            listing = _list(run, source)
+            if listing is not None:
+                _apply_listing(run, listing)
+                info = SourceInfo(source.name, _source_metadata(source))
+                _process(run, [Target(uri) for uri in listing.uris], info, show_progress, refetch)
+    except WarehouseBusy as exc:
+        return FailedState(message=str(exc), data=exc)
     if run.status == FAILED:
-        raise SourceFailed(run.summary)
+        reason = run.counts.failures[0].message if run.counts.failures else "unknown reason"
+        return FailedState(message=f"source {source.name!r} failed: {reason}", data=run.summary)
     return run.summary
+
+
+def run_source(source_name: str, sources_file: str, **options: Any) -> IngestSummary:
+    """Run `ingest_source` for one source and return its summary, also when the source failed
+    (status 'failed'); other errors (another ingest running, a bad sources file) raise."""
+    state = ingest_source(source_name, sources_file, return_state=True, **options)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
 
 def ingest_sources(
@@ -260,17 +278,11 @@ def ingest_sources(
     names: list[str] | None = None,
     **options: Any,
 ) -> list[IngestSummary]:
-    """Run `ingest_source` for the named sources, or every enabled one; a failed source does
-    not stop the others (its summary has status 'failed')."""
+    """Run the named sources, or every enabled one, in turn; a failed source does not stop the
+    others (its summary has status 'failed')."""
     sources = load_sources(sources_file)
     chosen = [get_source(sources, n) for n in names] if names else [s for s in sources if s.enabled]
-    summaries = []
-    for source in chosen:
-        try:
-            summaries.append(ingest_source(source.name, str(sources_file), **options))
-        except SourceFailed as exc:
-            summaries.append(exc.summary)
-    return summaries
+    return [run_source(source.name, str(sources_file), **options) for source in chosen]
 
 
 # -- one run ----------------------------------------------------------------------------------
@@ -391,13 +403,12 @@ def _log_summary(logger, summary: IngestSummary) -> None:
 def _list(run: _Run, source: Source) -> Discovery | None:
     """The source's listing; None (and the run marked failed) if it cannot be listed."""
     with run.phase("list"):
-        try:
-            listing = list_task(source, run.fetcher)
-        except DiscoveryError as exc:
-            run.counts.failures.append(Failure(source.location or source.name, exc.stage,
-                                               type(exc).__name__, str(exc)))
+        listing = list_task(source, run.fetcher)
+        if isinstance(listing, DiscoveryError):
+            run.counts.failures.append(Failure(source.location or source.name, listing.stage,
+                                               type(listing).__name__, str(listing)))
             run.status = FAILED
-            run.logger.error("source %s cannot be listed: %s", source.name, exc)
+            run.logger.error("source %s cannot be listed: %s", source.name, listing)
             return None
     run.counts.failures.extend(listing.failures)
     run.logger.info("source %s lists %d documents%s", source.name, len(listing.uris),

@@ -331,7 +331,7 @@ def test_changed_document_replaces_its_version_and_vanished_one_is_withdrawn(
 
 
 def test_unreachable_source_marks_its_run_failed(tmp_path, prefect_harness, fast_http):
-    from flows.ingest import SourceFailed, ingest_source
+    from flows.ingest import ingest_source, run_source
 
     db = str(tmp_path / "lokus.duckdb")
     with Site() as site:
@@ -343,13 +343,13 @@ sources:
     kind: feed
     location: {site.url('/tidak-ada/feed.xml')}
 """)
-        with pytest.raises(SourceFailed, match="feed-hilang") as raised:
-            ingest_source("feed-hilang", str(sources), db_path=db)
-    summary = raised.value.summary
+        state = ingest_source("feed-hilang", str(sources), db_path=db, return_state=True)
+        summary = run_source("feed-hilang", str(sources), db_path=db)
+    assert state.is_failed() and "source 'feed-hilang' failed" in state.message  # in Prefect's UI
     assert summary.status == "failed" and summary.failed == 1
     assert rows(db, "SELECT status, n_failed, finished_at IS NOT NULL FROM ingest_runs") == [
-        ("failed", 1, True)]
-    (error,) = rows(db, "SELECT uri, stage, error_class, message FROM ingest_errors")
+        ("failed", 1, True)] * 2
+    error = rows(db, "SELECT uri, stage, error_class, message FROM ingest_errors")[0]
     assert error[:3] == (site.url("/tidak-ada/feed.xml"), "discover", "SourceUnreachable")
     assert "404" in error[3]
 
