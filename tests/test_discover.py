@@ -5,11 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-
-try:  # tests/ as a package (tests/__init__.py) or as plain rootdir modules
-    from tests.local_site import Site, document, pdf_bytes, redirect
-except ImportError:
-    from local_site import Site, document, pdf_bytes, redirect
+from local_site import Site, document, pdf_bytes, redirect
 
 from flows.discover import (
     SourceInvalid,

@@ -8,29 +8,16 @@ import threading
 import time
 
 import pytest
-
-try:  # tests/ as a package (tests/__init__.py) or as plain rootdir modules
-    from tests.local_site import (
-        Site,
-        cut_short,
-        document,
-        endless,
-        failing,
-        pdf_bytes,
-        redirect,
-        slow,
-    )
-except ImportError:
-    from local_site import (
-        Site,
-        cut_short,
-        document,
-        endless,
-        failing,
-        pdf_bytes,
-        redirect,
-        slow,
-    )
+from local_site import (
+    Site,
+    cut_short,
+    document,
+    endless,
+    failing,
+    pdf_bytes,
+    redirect,
+    slow,
+)
 
 from extract.errors import FetchError, TooLarge
 from flows.fetch import (

@@ -10,11 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-
-try:  # tests/ as a package (tests/__init__.py) or as plain rootdir modules
-    from tests.local_site import Site, cut_short, document, endless, failing, pdf_bytes, redirect, slow
-except ImportError:
-    from local_site import Site, cut_short, document, endless, failing, pdf_bytes, redirect, slow
+from local_site import Site, cut_short, document, endless, failing, pdf_bytes, redirect, slow
 
 from extract.errors import ReadError
 from extract.read import read_bytes

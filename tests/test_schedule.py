@@ -11,11 +11,7 @@ import time
 import duckdb
 import pytest
 from conftest import REPO
-
-try:  # tests/ as a package (tests/__init__.py) or as plain rootdir modules
-    from tests.generated_docs import write_documents
-except ImportError:
-    from generated_docs import write_documents
+from generated_docs import write_documents
 
 from flows.schedule import deployment_options
 

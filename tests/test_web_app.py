@@ -10,13 +10,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from test_web_fixtures import SCRIPT, shared_warehouse
 
 from lokus.web.app import create_app
-
-try:  # tests/ as a package or as plain rootdir modules
-    from tests.test_web_fixtures import SCRIPT, shared_warehouse
-except ImportError:
-    from test_web_fixtures import SCRIPT, shared_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 

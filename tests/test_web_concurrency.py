@@ -15,13 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+import test_web_fixtures as fx
 
 from lokus.web.app import create_app
-
-try:  # tests/ as a package or as plain rootdir modules
-    from tests import test_web_fixtures as fx
-except ImportError:
-    import test_web_fixtures as fx
 
 REPO = Path(__file__).resolve().parents[1]
 NEW_QUERY = "Tanginas pencegahan tengkes Sumedang"

@@ -10,11 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-try:  # tests/ as a package or as plain rootdir modules
-    from tests import test_web_fixtures as fx
-except ImportError:
-    import test_web_fixtures as fx
+import test_web_fixtures as fx
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,13 +14,9 @@ import time
 import httpx
 import pyarrow.parquet as pq
 import pytest
+import test_web_fixtures as fx
 
 from lokus.web.app import create_app
-
-try:  # tests/ as a package or as plain rootdir modules
-    from tests import test_web_fixtures as fx
-except ImportError:
-    import test_web_fixtures as fx
 
 TIMEOUT_S = 2.0
 MAX_ROWS = 1000

@@ -12,14 +12,10 @@ import re
 from pathlib import Path
 
 import pytest
+import test_web_fixtures as fx
 from playwright import sync_api as playwright_api
 
 from lokus.web.app import create_app
-
-try:  # tests/ as a package or as plain rootdir modules
-    from tests import test_web_fixtures as fx
-except ImportError:
-    import test_web_fixtures as fx
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-artifacts" / "screenshots"
