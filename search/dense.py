@@ -1,12 +1,16 @@
-"""Exact dense retrieval: cosine similarity (inner product of unit vectors) over chunk vectors.
+"""Dense retrieval: cosine similarity (inner product of unit vectors) over chunk vectors.
 
-Two interchangeable backends, measured in bench/bench_search.py: `numpy` keeps the matrix of
-an index in memory once per connection (reloaded when a build bumps the index generation),
-`duckdb` computes `list_inner_product` in SQL on every query.
+Interchangeable backends, measured in bench/bench_search.py and bench/bench_ann.py: `numpy`
+keeps the matrix of an index in memory once per connection (reloaded when a build bumps the
+index generation) and searches it exactly; `duckdb` computes `list_inner_product` in SQL on
+every query; `ann` scans int8 codes of every vector and re-ranks the best with float16 rows
+(search/ann.py); `auto` is exact numpy below search.ann.ANN_THRESHOLD active vectors and the
+quantised scan from there on.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 import weakref
 from dataclasses import dataclass
@@ -104,4 +108,38 @@ def dense_top_duckdb(
     return [(c, d, float(s)) for c, d, s in rows]
 
 
-DENSE_BACKENDS = {"numpy": dense_top_numpy, "duckdb": dense_top_duckdb}
+def dense_top_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.ndarray, n: int) -> list[Hit]:
+    """Top n chunks by cosine, from the quantised scan (int8 scan, float16 re-rank)."""
+    from search.ann import ann_for
+
+    return ann_for(conn, info).top(query, n)
+
+
+def uses_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> bool:
+    """True when the index is large enough for the quantised scan (and usearch is installed)."""
+    from search.ann import ANN_THRESHOLD, count_active_vectors
+
+    if count_active_vectors(conn, info) < ANN_THRESHOLD:
+        return False
+    return importlib.util.find_spec("usearch") is not None
+
+
+def dense_top_auto(conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.ndarray, n: int) -> list[Hit]:
+    """Exact numpy search below the ANN threshold, the quantised scan above it."""
+    backend = dense_top_ann if uses_ann(conn, info) else dense_top_numpy
+    return backend(conn, info, query, n)
+
+
+def prepare_dense(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> str:
+    """Load (or build) what `auto` searches with, ahead of the first query; names it."""
+    if uses_ann(conn, info):
+        from search.ann import ann_for
+
+        ann_for(conn, info)
+        return "quantised scan"
+    dense_matrix(conn, info)
+    return "numpy"
+
+
+DENSE_BACKENDS = {"numpy": dense_top_numpy, "duckdb": dense_top_duckdb, "ann": dense_top_ann,
+                  "auto": dense_top_auto}  # fmt: skip

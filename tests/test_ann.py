@@ -1,8 +1,9 @@
-"""The HNSW dense index: recall against exact search, persistence, deletes, read-only use."""
+"""The quantised dense index: recall against exact search, persistence, deletes, read-only use."""
 
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from search import ann, dense
@@ -34,11 +35,9 @@ def _warehouse(path, n: int = N, seed: int = 0):
         [n],
     )
     vectors = _unit(rng.standard_normal((n, DIM)))
-    conn.execute(
-        "INSERT INTO embeddings SELECT 'test', 'h' || (i - 1), v "
-        "FROM (SELECT unnest(range(1, ? + 1)) i, unnest(?::FLOAT[][]) v)",
-        [n, vectors.tolist()],
-    )
+    rows = pa.table({"h": [f"h{i}" for i in range(n)],  # noqa: F841 - read by the SQL below
+                     "v": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), DIM)})  # fmt: skip
+    conn.execute("INSERT INTO embeddings SELECT 'test', h, v::FLOAT[] FROM rows")
     conn.execute("INSERT INTO index_state VALUES ('model', 'test'), ('dim', ?), ('generation', '1'), "
                  "('n_chunks', ?)", [str(DIM), str(n)])  # fmt: skip
     return conn, vectors
@@ -60,7 +59,7 @@ def _bump(conn) -> None:
     conn.execute("UPDATE index_state SET value = (value::INTEGER + 1)::VARCHAR WHERE key = 'generation'")
 
 
-def test_hnsw_recall_against_exact_search(tmp_path):
+def test_recall_against_exact_search(tmp_path):
     conn, vectors = _warehouse(tmp_path / "w.duckdb")
     info = index_info(conn)
     graph = AnnIndex.build(conn, info)
@@ -70,7 +69,7 @@ def test_hnsw_recall_against_exact_search(tmp_path):
     hits = graph.top(query, 5)
     exact = DenseMatrix.load(conn, info).top(query, 5)
     assert hits[0][:2] == exact[0][:2]  # the same best chunk and its document
-    assert hits[0][2] == pytest.approx(exact[0][2], abs=2e-3)  # f16 storage: scores nearly equal
+    assert hits[0][2] == pytest.approx(exact[0][2], abs=2e-3)  # f16 rows: scores nearly equal
     assert [h[2] for h in hits] == sorted((h[2] for h in hits), reverse=True)
 
 
@@ -78,8 +77,8 @@ def test_saved_index_is_reused_then_updated_after_deletes(tmp_path):
     conn, vectors = _warehouse(tmp_path / "w.duckdb")
     info = index_info(conn)
     first = open_ann(conn, info)
-    path = index_path(tmp_path / "w.duckdb", "test")
-    assert path.exists() and path.with_suffix(".json").exists()
+    path = index_path(tmp_path / "w.duckdb", "test") / "ids.json"
+    assert path.exists()
     saved = path.stat().st_mtime_ns
 
     again = open_ann(conn, info)  # same generation: loaded from the file, not rebuilt
@@ -100,7 +99,7 @@ def test_saved_index_is_reused_then_updated_after_deletes(tmp_path):
         assert not withdrawn & {h[0] for h in updated.top(q, 10)}
     assert _recall(conn, info, updated, _near_queries(vectors, seed=6)) >= 0.95
     assert "c999999" in {h[0] for h in updated.top(vectors[0], 3)}  # the new chunk shares h0's vector
-    reloaded = AnnIndex.load(path)
+    reloaded = AnnIndex.load(path.parent)
     assert reloaded is not None and reloaded.generation == info.generation and len(reloaded) == len(updated)
 
 
@@ -111,7 +110,7 @@ def test_read_only_connection_maps_the_file_and_never_writes_it(tmp_path):
     conn.execute("UPDATE documents SET status = 'withdrawn' WHERE document_id = 'd00000'")
     _bump(conn)
     conn.close()
-    path = index_path(db, "test")
+    path = index_path(db, "test") / "ids.json"
     saved = path.stat().st_mtime_ns
     reader = connect(db, read_only=True)
     info = index_info(reader)
@@ -126,10 +125,14 @@ def test_corrupt_or_other_model_files_are_rebuilt(tmp_path):
     info = index_info(conn)
     path = index_path(tmp_path / "w.duckdb", "test")
     open_ann(conn, info)
-    path.write_bytes(b"not an index")
+    (path / "codes.npy").write_bytes(b"not an index")
     assert AnnIndex.load(path) is None
     graph = open_ann(conn, info)
     assert len(graph) == 500 and AnnIndex.load(path) is not None
+    conn.execute("UPDATE index_state SET value = 'other' WHERE key = 'model'")
+    conn.execute("UPDATE embeddings SET model = 'other'")
+    other = index_info(conn)
+    assert len(open_ann(conn, other)) == 500 and index_path(tmp_path / "w.duckdb", "other").exists()
 
 
 def test_auto_backend_switches_at_the_threshold(tmp_path, monkeypatch):
@@ -140,7 +143,7 @@ def test_auto_backend_switches_at_the_threshold(tmp_path, monkeypatch):
     below = dense_top_auto(conn, info, query, 10)
     assert not index_path(tmp_path / "w.duckdb", "test").exists()
     monkeypatch.setattr(ann, "ANN_THRESHOLD", 1000)
-    assert prepare_dense(conn, info) == "hnsw"
+    assert prepare_dense(conn, info) == "quantised scan"
     above = dense_top_auto(conn, info, query, 10)
     assert index_path(tmp_path / "w.duckdb", "test").exists()
     assert [h[0] for h in above][:5] == [h[0] for h in below][:5]
