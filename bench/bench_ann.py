@@ -114,6 +114,7 @@ def bench_quantised(vectors, queries, truth) -> dict:
     start = time.perf_counter()
     for k in gone.tolist():
         index.chunk_ids[k] = None
+    index.gone = len(gone)
     index.codes[gone] = 0
     row["delete_10pct_s"] = time.perf_counter() - start
     kept_ids = np.setdiff1d(np.arange(n), gone)

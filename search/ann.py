@@ -98,9 +98,12 @@ class AnnIndex:
     document_ids: list[str | None]
     codes: np.ndarray  # (rows, dim) int8
     rows: np.ndarray  # (rows, dim) float16
+    gone: int = -1  # rows of removed chunks (counted on first use)
 
     def __len__(self) -> int:
-        return sum(c is not None for c in self.chunk_ids)
+        if self.gone < 0:
+            self.gone = sum(c is None for c in self.chunk_ids)
+        return len(self.chunk_ids) - self.gone
 
     def top(self, query: np.ndarray, n: int) -> list[Hit]:
         """The n chunks nearest a unit query vector (by inner product), best first."""
@@ -132,10 +135,12 @@ class AnnIndex:
         """Bring the index up to the active chunks: mask the gone, add the new. (removed, added)"""
         active = dict(conn.execute(_ACTIVE_IDS, [info.model]).fetchall())
         removed = 0
+        len(self)  # counts the rows already gone
         for key, chunk in enumerate(self.chunk_ids):
             if chunk is not None and chunk not in active:
                 self.chunk_ids[key] = self.document_ids[key] = None
                 removed += 1
+        self.gone += removed
         if removed:  # masked rows can never win the scan
             gone = np.array([c is None for c in self.chunk_ids])
             self.codes = np.array(self.codes)  # a writable copy if memory-mapped
