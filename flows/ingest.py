@@ -336,7 +336,10 @@ def _run(db_path: str | None, model: str | None, source: str | None, lock_wait_s
         run_id = uuid.uuid4().hex[:12]
         start_run(conn, run_id, source)
         fetcher = Fetcher.from_settings(settings)
-        parser = Parser(chunk_chars=settings.chunk_chars, chunk_overlap=settings.chunk_overlap)
+        parser = Parser(
+            chunk_chars=settings.chunk_chars, chunk_overlap=settings.chunk_overlap,
+            inline_first=settings.parse_inline_first,
+        )
         run = _Run(conn, run_id, db_path, model, source, fetcher, parser, logger,
                    interrupted=interrupted)
         logger.info("run %s started (source %s)", run_id, source or "ad hoc")

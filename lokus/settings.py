@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         description="User-Agent sent with every request.",
     )
     embed_batch_size: int = Field(32, description="Chunks embedded per batch.")
+    parse_inline_first: int = Field(
+        32, description="Documents a run parses in its own process before starting parser workers."
+    )
 
 
 @lru_cache

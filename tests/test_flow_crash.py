@@ -43,6 +43,7 @@ def api_env(prefect_harness) -> dict[str, str]:
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "COLUMNS": "200",
+        "LOKUS_PARSE_INLINE_FIRST": "2",  # parser workers from the third document on
     })
     return env
 
