@@ -31,8 +31,10 @@ def timed(label: str, fn):
 
 
 def make_body(i: int) -> bytes:
-    text = (f"Laporan kelompok {i} benchmarking ke Kabupaten Contoh {i % 37}: inovasi layanan "
-            "publik, mal pelayanan, dan perencanaan berbasis data. ") * 40
+    text = (
+        f"Laporan kelompok {i} benchmarking ke Kabupaten Contoh {i % 37}: inovasi layanan "
+        "publik, mal pelayanan, dan perencanaan berbasis data. "
+    ) * 40
     return text.encode()
 
 
@@ -46,11 +48,14 @@ def bench_folder(n: int) -> None:
         source = Source(name="bench-folder", kind="folder", location=str(root))
         with Fetcher(trust_env=False) as fetcher:
             listing, _ = timed(f"folder: discover {n} files", lambda: discover(source, fetcher))
-            first, t_first = timed(f"folder: read {n} files",
-                                   lambda: [fetcher.fetch(u) for u in listing.uris])
+            first, t_first = timed(
+                f"folder: read {n} files", lambda: [fetcher.fetch(u) for u in listing.uris]
+            )
             tags = {r.url: r.etag for r in first}
-            again, t_again = timed(f"folder: re-check {n} unchanged files",
-                                   lambda: [fetcher.fetch(u, etag=tags[u]) for u in listing.uris])
+            again, t_again = timed(
+                f"folder: re-check {n} unchanged files",
+                lambda: [fetcher.fetch(u, etag=tags[u]) for u in listing.uris],
+            )
         assert all(r.not_modified for r in again)
         print(f"{'folder: re-check / first':<52} {100 * t_again / t_first:9.1f} %")
 
@@ -62,24 +67,26 @@ def bench_http(n: int) -> None:
         urls = [site.url(f"/dok/{i:04d}.html") for i in range(n)]
         fetcher = Fetcher(trust_env=False, politeness_delay=0.0, per_host_limit=2)
         with fetcher, ThreadPoolExecutor(2) as pool:
-            first, t_first = timed(f"http: fetch {n} documents (2 per host)",
-                                   lambda: list(pool.map(fetcher.fetch, urls)))
+            first, t_first = timed(
+                f"http: fetch {n} documents (2 per host)", lambda: list(pool.map(fetcher.fetch, urls))
+            )
             validators = {r.url: (r.etag, r.last_modified) for r in first}
 
             def conditional(url: str):
                 etag, modified = validators[url]
                 return fetcher.fetch(url, etag=etag, last_modified=modified)
 
-            again, t_again = timed(f"http: conditional re-fetch of {n} (304s)",
-                                   lambda: list(pool.map(conditional, urls)))
+            again, t_again = timed(
+                f"http: conditional re-fetch of {n} (304s)", lambda: list(pool.map(conditional, urls))
+            )
         assert all(r.not_modified for r in again)
         print(f"{'http: conditional / first':<52} {100 * t_again / t_first:9.1f} %")
         with Fetcher(trust_env=False, politeness_delay=1.0) as polite:
-            timed("http: 3 requests with a 1 s politeness delay", lambda: [
-                polite.fetch(u) for u in urls[:3]])
+            timed("http: 3 requests with a 1 s politeness delay", lambda: [polite.fetch(u) for u in urls[:3]])
 
         site.route("/raksasa", endless(300 * MB, declare=False))
         with Fetcher(trust_env=False, politeness_delay=0.0, max_bytes=2 * MB) as small:
+
             def refuse() -> None:
                 try:
                     small.fetch(site.url("/raksasa"))
@@ -89,8 +96,10 @@ def bench_http(n: int) -> None:
 
             timed("http: refuse a 300 MB body (limit 2 MB)", refuse)
         time.sleep(0.3)
-        print(f"{'http: bytes the server sent before the refusal':<52} "
-              f"{site.sent['/raksasa'] / MB:9.1f} MB of 300")
+        print(
+            f"{'http: bytes the server sent before the refusal':<52} "
+            f"{site.sent['/raksasa'] / MB:9.1f} MB of 300"
+        )
 
 
 def main() -> None:

@@ -56,8 +56,13 @@ def build(db_path: Path) -> None:
     try:
         for path in sorted(DOCS.iterdir()):
             try:
-                done = prepare(Target(str(path)), path.read_bytes(), None,
-                               chunk_chars=settings.chunk_chars, chunk_overlap=settings.chunk_overlap)
+                done = prepare(
+                    Target(str(path)),
+                    path.read_bytes(),
+                    None,
+                    chunk_chars=settings.chunk_chars,
+                    chunk_overlap=settings.chunk_overlap,
+                )
             except Exception as exc:  # noqa: BLE001 - a bad document is reported, not fatal
                 print(f"  skipped {path.name}: {type(exc).__name__}: {exc}")
                 continue
@@ -84,8 +89,9 @@ def free_port() -> int:
 def start_server(db_path: Path, port: int) -> subprocess.Popen:
     code = f"from lokus.web.server import serve; serve({str(db_path)!r}, port={port})"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -111,9 +117,11 @@ def report(name: str, latencies: list[float], errors: int, elapsed: float) -> di
         "p95_ms": round(percentile(ms, 95), 1), "p99_ms": round(percentile(ms, 99), 1),
         "max_ms": round(max(ms), 1), "mean_ms": round(statistics.fmean(ms), 1),
     }  # fmt: skip
-    print(f"{name:<28} {row['requests']:>6} req {row['errors']:>3} err {row['rps']:>7.1f} req/s   "
-          f"p50 {row['p50_ms']:>7.1f}  p90 {row['p90_ms']:>7.1f}  p95 {row['p95_ms']:>7.1f}  "
-          f"p99 {row['p99_ms']:>7.1f}  max {row['max_ms']:>7.1f} ms")
+    print(
+        f"{name:<28} {row['requests']:>6} req {row['errors']:>3} err {row['rps']:>7.1f} req/s   "
+        f"p50 {row['p50_ms']:>7.1f}  p90 {row['p90_ms']:>7.1f}  p95 {row['p95_ms']:>7.1f}  "
+        f"p99 {row['p99_ms']:>7.1f}  max {row['max_ms']:>7.1f} ms"
+    )
     return row
 
 
@@ -184,15 +192,29 @@ def main() -> None:
             sites = client.get("/api/sites").json()
         page_paths = [str(httpx.URL("/", params={"q": q})) for q in queries]
         page_paths += [f"/documents/{doc['rows'][0][0]}"] + [f"/sites/{s['site_id']}" for s in sites[:5]]
-        print(f"{len(queries)} dev queries, {args.clients} concurrent clients, server pid {server.pid}, "
-              f"{os.cpu_count()} cores")
+        print(
+            f"{len(queries)} dev queries, {args.clients} concurrent clients, server pid {server.pid}, "
+            f"{os.cpu_count()} cores"
+        )
         half = len(distinct_paths) // 2
-        rows.append(report(f"search, distinct, {args.clients} clients",
-                           *drive(base, distinct_paths[:half], args.clients, None)))
-        rows.append(report(f"search, repeated, {args.clients} clients",
-                           *drive(base, search_paths, args.clients, args.seconds)))
-        rows.append(report(f"HTML pages, {args.clients} clients",
-                           *drive(base, page_paths, args.clients, args.seconds / 2)))
+        rows.append(
+            report(
+                f"search, distinct, {args.clients} clients",
+                *drive(base, distinct_paths[:half], args.clients, None),
+            )
+        )
+        rows.append(
+            report(
+                f"search, repeated, {args.clients} clients",
+                *drive(base, search_paths, args.clients, args.seconds),
+            )
+        )
+        rows.append(
+            report(
+                f"HTML pages, {args.clients} clients",
+                *drive(base, page_paths, args.clients, args.seconds / 2),
+            )
+        )
         rows.append(report("search, distinct, 1 client", *drive(base, distinct_paths[half:], 1, None)))
     finally:
         server.terminate()
