@@ -8,7 +8,7 @@ export TRANSFORMERS_OFFLINE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install browser run test lint bench clean
+.PHONY: install browser run test lint bench bench-suite clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
+
+# The per-stage suite on a generated corpus (issue 7); figures go to bench/results/suite-*.json.
+bench-suite: $(STAMP)
+	$(BIN)/python bench/suite.py --size 1000
+	$(BIN)/python bench/suite.py --size 10000 --workers 2 --embed-sample 300
 
 clean:
 	rm -rf $(VENV) data
