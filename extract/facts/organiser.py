@@ -2,7 +2,7 @@
 the participants, named with its region or ministry ("BPSDM Provinsi Maluku").
 
 An agency of the host region is the host, not the organiser. When no training agency is named,
-the participants' own government organises ("Pemerintah Kabupaten Padang Pariaman").
+the participants' own government organises ("Pemerintah Kabupaten Tanah Datar").
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""People named with a role: "Kepala BPSDM Maluku Syuryadi Sabirin", "Bupati Maros, Bapak H.A.S.
-Chaidir Syam", "Ibu Nurwahyudianti, Widyaiswara Ahli Madya …", "dipimpin oleh Dr. Suroyo".
+"""People named with a role: "Kepala BPSDM Sulawesi Barat Hendra Wiratama", "Bupati Sukamaju, Bapak H.A.
+Ramli Sadik", "Ibu Sulastriningsih, Widyaiswara Ahli Madya …", "dipimpin oleh Dr. Wiyono".
 
 A role starts with a head word (Kepala, Bupati, Staf Ahli …) and runs over role vocabulary
 (`data/role_words.txt`), acronyms and region names; the first capitalised words after it that are
@@ -127,7 +127,7 @@ def read_name(toks: list[Tok], i: int) -> tuple[str, int] | None:
             break
         if plain in TITLES_BEFORE and not parts:
             j += 1
-            if j < len(toks) and toks[j].text == ",":  # "Drs, Tri Widayanto"
+            if j < len(toks) and toks[j].text == ",":  # "Drs, Budi Santoso"
                 j += 1
             continue
         if DEGREE.match(word) and parts and toks[j - 1].text == ",":  # ", M.A." is no initials
@@ -274,7 +274,7 @@ def role_then_name(text: str, regions: list[RegionMention]) -> list[tuple[str, s
 
 
 def name_then_role(text: str) -> list[tuple[str, str, int]]:
-    """ "Ibu Sudarmi Narwis, Kepala Bagian Umum …": a name introduced by an honorific or "oleh"."""
+    """ "Ibu Ratna Kusuma, Kepala Bagian Umum …": a name introduced by an honorific or "oleh"."""
     found = []
     for match in re.finditer(r"\b(?:Ibu|Bapak|oleh)\s+", text):
         toks = tokens(text[match.end() :])
@@ -290,7 +290,7 @@ def name_then_role(text: str) -> list[tuple[str, str, int]]:
 
 
 def led_by(text: str) -> list[tuple[str, str, int]]:
-    """ "dipimpin oleh Dr. Suroyo": the leader of the party, when no role comes with the name."""
+    """ "dipimpin oleh Dr. Wiyono": the leader of the party, when no role comes with the name."""
     found = []
     for match in LED_BY.finditer(text):
         rest = text[match.end() :]
@@ -313,8 +313,8 @@ def _key(name: str) -> str:
 
 
 def _same_person(a: str, b: str) -> bool:
-    """One name is the other written shorter: "Darmoko" / "Darmoko Yuti Witanto", "Adi Arnawa" /
-    "I Wayan Adi Arnawa", "Jon Priadi" / "Jonpriadi"."""
+    """One name is the other written shorter: "Hartono" / "Hartono Budi Prasetyo", "Putu Sukarma" /
+    "I Gede Putu Sukarma", "Jon Hendri" / "Jonhendri"."""
     ka, kb = _key(a), _key(b)
     if ka.startswith(kb) or kb.startswith(ka):
         return True

@@ -80,7 +80,7 @@ def bare_name(name: str) -> str:
 
 
 def squash(text: str) -> str:
-    """A lookup key: lower case, letters only ("Padang Pariaman" and "Padangpariaman" meet)."""
+    """A lookup key: lower case, letters only ("Tanah Datar" and "Tanahdatar" meet)."""
     return re.sub(r"[^a-z]", "", text.lower())
 
 
