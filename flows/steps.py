@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from extract.errors import EmptyDocument, ReadError, TooLarge
+from extract.facts import extract_facts
 from extract.model import Chunk, Document
 from extract.read import SUPPORTED_SUFFIXES, read_bytes
 from search.chunking import chunk_document
@@ -143,16 +144,7 @@ def prepare(
     """Read bytes into a Document, cut it into chunks and extract its facts."""
     doc = read_bytes(data, source_uri or target.uri, content_type=content_type)
     chunks = chunk_document(doc, target_chars=chunk_chars, overlap_chars=chunk_overlap)
-    return Processed(target, doc, chunks, facts=extract_facts_of(doc))
-
-
-def extract_facts_of(doc: Document) -> object | None:
-    """The document's facts, when the facts extractor is installed."""
-    try:
-        from extract.facts import extract_facts
-    except ImportError:
-        return None
-    return extract_facts(doc)
+    return Processed(target, doc, chunks, facts=extract_facts(doc))
 
 
 def failure_of(target: Target, exc: BaseException, stage: str = "read") -> Failure:
