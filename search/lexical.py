@@ -303,6 +303,9 @@ def query_terms(
 ) -> QueryTerms:
     """Stems and concept tokens of a query with their weights (1 typed, `related_weight` added).
 
+    A concept of several words ("pelayanan publik") is one query term: its words share weight 1,
+    so a document repeating the phrase does not count it twice over the query's other words.
+
     Concept forms are replaced by the concept's token; framing words are dropped unless the query
     has nothing else; stopwords and single letters never count.
     """
@@ -314,9 +317,12 @@ def query_terms(
     if topical or rewrite.concepts:
         typed = topical
     wanted: dict[str, float] = {}
-    for word in typed + [w for key in rewrite.concepts for w in key.split()]:
-        if word not in stop:
-            wanted[word] = 1.0
+    for word in typed:
+        wanted[word] = 1.0
+    for key in rewrite.concepts:
+        words = [w for w in key.split() if w not in stop]
+        for word in words:
+            wanted[word] = max(wanted.get(word, 0.0), 1.0 / len(words))
     for phrase in rewrite.related:
         for word in phrase.split():
             if word not in stop and (len(word) > 1 or word.isdigit()):

@@ -11,6 +11,7 @@ from test_web_fixtures import build_warehouse
 from search.concepts import default_concepts, parse_concepts
 from search.embedders import get_embedder
 from search.filters import SearchFilters, parse_years
+from search.lexical import query_terms
 from search.query import search
 from warehouse.db import connect
 
@@ -137,3 +138,14 @@ def test_concepts_rewrite_queries_from_data():
     found = table.find("Sampah dibawa ke Tempat Pemrosesan Akhir; TPA penuh")
     assert [c.key for c in found] == ["tpa", "tpa"]
     assert table.rewrite("tempat pemrosesan akhir sampah").rest == "sampah"
+
+
+def test_a_concept_of_several_words_counts_as_one_query_term(conn):
+    # "pelayanan publik" is one concept: its two words share one term's weight, so a document
+    # repeating the phrase cannot outweigh one matching another word of the query.
+    terms = query_terms(conn, "pelayanan publik di kecamatan")
+    assert terms.stems["layan"] == terms.stems["publik"] == pytest.approx(0.5)
+    assert terms.stems["camat"] == pytest.approx(1.0)
+    assert names(search(conn, "pelayanan publik di kecamatan", embedder=None, mode="bm25", top=1)) == [
+        "malang-2017.txt"
+    ]
