@@ -81,9 +81,9 @@ class FusionConfig:
     depth: int = 50  # documents taken from each list before fusing (at least `top`)
     bm25_weight: float = 1.0
     # The small embedding model trails BM25 on Indonesian queries (dev nDCG@10: dense 0.47, BM25
-    # with concepts 0.72); it still carries English and paraphrased queries that share no words.
-    # Rank fusion let dense's confident misses push BM25's right answer down (dev 0.58); summing
-    # min-max scaled scores with dense at 0.2 kept BM25's order and added recall (dev 0.73).
+    # with concepts 0.74); it still carries English and paraphrased queries that share no words.
+    # Rank fusion let dense's confident misses push BM25's right answer down (dev 0.68); summing
+    # min-max scaled scores with dense at 0.2 kept BM25's order and added recall (dev 0.75).
     dense_weight: float = 0.2
     fusion: str = "scores"  # "scores" (min-max normalised scores, summed) or "rrf" (ranks)
     bm25_level: str = "document"  # rank documents by whole-document BM25, or by their best chunk
