@@ -379,6 +379,9 @@ def compare(
 @app.command()
 def reindex(
     model: Annotated[str | None, typer.Option(help="Embedding model (default: $LOKUS_MODEL).")] = None,
+    re_embed: Annotated[
+        bool, typer.Option("--re-embed", help="Embed every chunk again (e.g. the model's files changed).")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Rebuild the search index, switching to another embedding model if one is given.
@@ -395,7 +398,7 @@ def reindex(
         conn = connect(db_path(db))
     except WarehouseError as exc:
         raise fail(str(exc)) from exc
-    stats = build_index(conn, embedder, rebuild=True)
+    stats = build_index(conn, embedder, rebuild=True, re_embed=re_embed)
     checkpoint_and_close(conn)
     publish(db_path(db))
     console.print(f"index rebuilt with {stats.model}: {stats.chunks} chunks, "

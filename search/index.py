@@ -78,15 +78,18 @@ def build_index(
     batch_size: int = 32,
     progress: Progress | None = None,
     rebuild: bool = False,
+    re_embed: bool = False,
 ) -> IndexStats:
     """Embed the chunks of active documents that have no vector yet, then rebuild BM25.
 
     Refuses (IndexModelMismatch) to add vectors of a model other than the index's, unless
-    `rebuild` is set: then the old model's state and vectors are dropped and all is re-embedded.
+    `rebuild` is set: then the index switches to `embedder`. Vectors stay cached by text and model
+    (switching back to a model used before embeds nothing), except where `re_embed` drops the
+    model's vectors first, or their dimension no longer matches the model's.
     """
     previous = index_info(conn)
-    if rebuild:
-        _reset(conn, previous, embedder)
+    if rebuild or re_embed:
+        _reset(conn, embedder, re_embed=re_embed)
     elif previous is not None and (
         previous.model != embedder.name or (previous.dim and previous.dim != embedder.dim)
     ):
@@ -106,7 +109,7 @@ def build_index(
     fts_seconds = time.perf_counter() - started
 
     n_chunks = _count_active_chunks(conn)
-    generation = (previous.generation if previous and not rebuild else 0) + 1
+    generation = (previous.generation if previous else 0) + 1  # never reused: caches key on it
     with transaction(conn):
         for key, value in {
             "model": embedder.name,
@@ -119,12 +122,16 @@ def build_index(
     return IndexStats(embedder.name, embedder.dim, n_chunks, n_embedded, n_cached, embed_seconds, fts_seconds)
 
 
-def _reset(conn: duckdb.DuckDBPyConnection, previous: IndexInfo | None, embedder: Embedder) -> None:
-    models = {embedder.name} | ({previous.model} if previous else set())
+def _reset(conn: duckdb.DuckDBPyConnection, embedder: Embedder, *, re_embed: bool) -> None:
+    """Forget which model the index was built with; drop the vectors `embedder` cannot reuse."""
     with transaction(conn):
-        conn.execute("DELETE FROM index_state")
-        for model in models:
-            conn.execute("DELETE FROM embeddings WHERE model = ?", [model])
+        conn.execute("DELETE FROM index_state WHERE key <> 'generation'")
+        if re_embed:
+            conn.execute("DELETE FROM embeddings WHERE model = ?", [embedder.name])
+        else:
+            conn.execute(
+                "DELETE FROM embeddings WHERE model = ? AND len(vector) <> ?", [embedder.name, embedder.dim]
+            )
 
 
 def _count_active_chunks(conn: duckdb.DuckDBPyConnection) -> int:

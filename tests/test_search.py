@@ -93,9 +93,15 @@ def test_another_model_is_refused_unless_rebuilding(warehouse, e5):
     stats = build_index(warehouse, minilm, rebuild=True)
     assert stats.embedded == stats.chunks > 0
     assert index_info(warehouse).model == "minilm"
-    models = warehouse.execute("SELECT DISTINCT model FROM embeddings").fetchall()
-    assert models == [("minilm",)]
     assert names(search(warehouse, "bank sampah", embedder=minilm, top=1)) == ["sampah.txt"]
+
+    # Switching back reuses the vectors cached for e5; re_embed drops them and embeds again.
+    back = build_index(warehouse, e5, rebuild=True)
+    assert (back.embedded, back.cached) == (0, back.chunks)
+    assert index_info(warehouse).model == e5.name
+    assert names(search(warehouse, "bank sampah", embedder=e5, top=1)) == ["sampah.txt"]
+    again = build_index(warehouse, e5, re_embed=True)
+    assert (again.embedded, again.cached) == (again.chunks, 0)
 
 
 def test_searching_with_a_different_model_is_refused(indexed):
