@@ -10,7 +10,9 @@ off. Bad documents are never retried: they are recorded and the run goes on.
 
 Concurrency: fetch tasks run on a thread pool (network I/O; the shared Fetcher keeps per-host
 limits), parsing runs in worker processes (CPU-bound; see flows/parsing.py), and loading is
-sequential on the one writer connection, one transaction per document.
+sequential on the one writer connection, one transaction per document. With a Dask cluster
+(LOKUS_DASK_ADDRESS, `lokus ingest --dask`), fetch tasks run on Dask workers instead, which also
+parse and embed there; loading stays here, in the same order (see flows/cluster.py).
 
 Prefect's result caching is not used: the warehouse is the cache. fetch_state keeps validators
 so unchanged documents cost one conditional request (a stat for files), content hashes skip
@@ -35,9 +37,9 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.states import Failed as FailedState
 from prefect.states import State
-from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
+from flows.cluster import RemoteFetcher, WorkerParse, on_cluster, task_runner_for, with_cluster
 from flows.discover import Discovery, DiscoveryError
 from flows.discover import discover as discover_source
 from flows.fetch import Fetcher
@@ -108,6 +110,7 @@ class IngestSummary:
     restored: int = 0
     interrupted_runs: list[str] = field(default_factory=list)  # stale runs this one closed
     seconds: dict[str, float] = field(default_factory=dict)  # time per phase
+    embedded_by_workers: int = 0  # of chunks_embedded, those embedded on cluster workers
 
     @property
     def failed(self) -> int:
@@ -191,6 +194,20 @@ def index_task(db_path: str, model: str) -> tuple[int, float, float]:
     return stats.embedded, stats.embed_seconds, stats.fts_seconds
 
 
+def store_vectors(conn, processed: Processed) -> int:
+    """Store the vectors a worker made for the document's chunks (the index step then finds
+    them cached), inside its load transaction; returns how many were not stored yet."""
+    found = processed.vectors
+    if found is None or not found.content_hashes:
+        return 0
+    row = conn.execute(
+        "INSERT OR IGNORE INTO embeddings (model, content_hash, vector) "
+        "SELECT ?, unnest(?::VARCHAR[]), unnest(?::FLOAT[][])",
+        [found.model, found.content_hashes, found.vectors.tolist()],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def store_facts(conn, processed: Processed) -> None:
     """Replace the document's facts, inside its load transaction."""
     if processed.facts is None:
@@ -204,7 +221,7 @@ def store_facts(conn, processed: Processed) -> None:
 
 
 @flow(name="ingest", validate_parameters=False,
-      task_runner=ThreadPoolTaskRunner(max_workers=THREADS))
+      task_runner=task_runner_for(get_settings().dask_address, THREADS))
 def ingest(
     paths_or_urls: list[str],
     db_path: str | None = None,
@@ -230,7 +247,7 @@ def ingest(
 
 
 @flow(name="ingest-source", flow_run_name="ingest-{source_name}", validate_parameters=False,
-      task_runner=ThreadPoolTaskRunner(max_workers=THREADS))
+      task_runner=task_runner_for(get_settings().dask_address, THREADS))
 def ingest_source(
     source_name: str,
     sources_file: str = "sources.yaml",
@@ -263,10 +280,15 @@ def ingest_source(
     return run.summary
 
 
-def run_source(source_name: str, sources_file: str, **options: Any) -> IngestSummary:
+def run_source(
+    source_name: str, sources_file: str, dask: str | None = None, **options: Any
+) -> IngestSummary:
     """Run `ingest_source` for one source and return its summary, also when the source failed
-    (status 'failed'); other errors (another ingest running, a bad sources file) raise."""
-    state = ingest_source(source_name, sources_file, return_state=True, **options)
+    (status 'failed'); other errors (another ingest running, a bad sources file) raise.
+
+    `dask` (a scheduler address or 'local:N') runs the per-document work on that cluster."""
+    flow_ = with_cluster(ingest_source, dask, THREADS)
+    state = flow_(source_name, sources_file, return_state=True, **options)
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         raise result
@@ -308,6 +330,7 @@ class _Run:
     summary: IngestSummary | None = None
     interrupted: list[str] = field(default_factory=list)
     embedded: int = 0
+    worker_embedded: int = 0  # chunk texts embedded on cluster workers
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -383,8 +406,8 @@ def _finish(run: _Run, started: float) -> None:
     run.seconds["total"] = time.perf_counter() - started
     run.summary = IngestSummary(
         run.run_id, run.db_path, counts.new, counts.updated, counts.unchanged, counts.withdrawn,
-        counts.failures, run.embedded, duration, run.source, run.status,
-        len(run.restored), run.interrupted, dict(run.seconds),
+        counts.failures, run.embedded + run.worker_embedded, duration, run.source, run.status,
+        len(run.restored), run.interrupted, dict(run.seconds), run.worker_embedded,
     )
     _log_summary(run.logger, run.summary)
 
@@ -475,6 +498,7 @@ def _process(
     # Listing and robots.txt were retried by the Fetcher; from here Prefect retries each fetch.
     run.fetcher.retries = 0
     settings = get_settings()
+    fetcher, parse = _workers(run, settings)
     fetch_read = fetch_read_task.with_options(
         retries=settings.http_retries, retry_delay_seconds=exponential_backoff(RETRY_BACKOFF_S),
         retry_jitter_factor=0.5,
@@ -485,11 +509,25 @@ def _process(
         progress.advance = advance
         for batch in _batches(targets, known):
             pending.append((batch, fetch_read.submit(
-                batch, [known[t.uri] for t in batch], run.fetcher, run.parser.parse, source)))
+                batch, [known[t.uri] for t in batch], fetcher, parse, source)))
             while len(pending) >= IN_FLIGHT:
                 _collect(run, _take_ready(pending), known, progress)
         while pending:
             _collect(run, _take_ready(pending), known, progress)
+
+
+def _workers(run: _Run, settings: Any) -> tuple[Any, Callable]:
+    """The fetcher and parse function tasks get: the run's own on the thread pool; on a cluster,
+    their settings (workers build their own) and parsing plus embedding in the worker."""
+    if not on_cluster():
+        return run.fetcher, run.parser.parse
+    from search.index import index_info
+
+    info = index_info(run.conn)
+    # Another model's index: workers embed nothing and the index step reports the mismatch.
+    model = run.model if info is None or info.model == run.model else None
+    parse = WorkerParse(settings.chunk_chars, settings.chunk_overlap, model)
+    return RemoteFetcher.of(run.fetcher), parse
 
 
 def _batches(targets: list[Target], known: dict[str, Known]) -> list[list[Target]]:
@@ -576,11 +614,14 @@ def _collect(run: _Run, group: list, known: dict[str, Known], progress: _Progres
             outcomes += [(t, Failed(failure_of(t, exc, stage="fetch"))) for t in batch]
     to_load = [(target, o) for target, o in outcomes if isinstance(o, Processed)]
     written: set[str] = set()  # URIs whose fetch state went in with their document
+    vectors: dict[str, int] = {}  # URI: vectors made on a worker and stored with its document
     results = dict(zip(
         [target.uri for target, _ in to_load],
-        load_many(run.conn, [(o.document, o.chunks, _after_load(o, written)) for _, o in to_load]),
+        load_many(run.conn, [(o.document, o.chunks, _after_load(o, written, vectors))
+                             for _, o in to_load]),
         strict=True,
     ))
+    run.worker_embedded += sum(n for uri, n in vectors.items() if not isinstance(results[uri], Exception))
     states, touched = [], []
     for target, outcome in outcomes:
         run.outcome_of[target.uri] = _count(run, target, outcome, results.get(target.uri))
@@ -603,11 +644,12 @@ def _collect(run: _Run, group: list, known: dict[str, Known], progress: _Progres
                     "WHERE uri IN (SELECT unnest(?::VARCHAR[]))", [datetime.now(), touched])
 
 
-def _after_load(outcome: Processed, written: set[str]) -> Callable:
-    """Inside the document's transaction: store its facts and its fetch state."""
+def _after_load(outcome: Processed, written: set[str], vectors: dict[str, int]) -> Callable:
+    """Inside the document's transaction: store its facts, vectors and fetch state."""
 
     def after_load(conn, _doc) -> None:
         store_facts(conn, outcome)
+        vectors[outcome.target.uri] = store_vectors(conn, outcome)
         if outcome.state is not None:
             put_state(conn, outcome.state)
             written.add(outcome.target.uri)

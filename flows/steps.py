@@ -18,6 +18,8 @@ from warehouse.fetch_state import FetchState, failed, state_after_fetch
 from warehouse.runs import Failure
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from flows.fetch import Fetcher
 
 AD_HOC = "(ad hoc)"  # fetch_state.source of URIs ingested by path or URL, not from sources.yaml
@@ -34,6 +36,15 @@ class Target:
         return urlparse(self.uri).scheme in ("http", "https")
 
 
+@dataclass(frozen=True)
+class ChunkVectors:
+    """Embeddings of a document's distinct chunk texts, made where it was read (on a cluster)."""
+
+    model: str
+    content_hashes: list[str]
+    vectors: np.ndarray  # one L2-normalised float32 row per content hash
+
+
 @dataclass
 class Processed:
     """A document read and prepared for loading (with the fetch state to store alongside)."""
@@ -43,6 +54,7 @@ class Processed:
     chunks: list[Chunk]
     facts: object | None = None
     state: FetchState | None = None
+    vectors: ChunkVectors | None = None  # None: the index step embeds the chunks
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,14 @@ def ingest(
     ] = False,
     db: DbOption = None,
     model: Annotated[str | None, typer.Option(help="Embedding model (default: $LOKUS_MODEL).")] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask", metavar="ADDRESS",
+            help="Read, extract and embed on Dask: a scheduler (tcp://host:8786) or local:N "
+            "(N local workers). Default: $LOKUS_DASK_ADDRESS, else this machine only.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Ingest paths or URLs ad hoc, or the sources of a file, then print a summary.
@@ -86,11 +94,21 @@ def ingest(
     quiet_prefect(verbose)
     from flows.sources import SourcesError
 
+    if dask:
+        from flows.cluster import check_address
+
+        try:
+            check_address(dask)
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+
     try:
         if paths:
+            from flows.cluster import with_cluster
+            from flows.ingest import THREADS
             from flows.ingest import ingest as ingest_flow
 
-            summaries = [ingest_flow(
+            summaries = [with_cluster(ingest_flow, dask, THREADS)(
                 list(paths), db_path=str(db_path(db)), model=model,
                 show_progress=sys.stderr.isatty(), lock_wait_s=wait,
             )]
@@ -99,7 +117,7 @@ def ingest(
 
             summaries = ingest_sources(
                 str(sources), source, db_path=str(db_path(db)), model=model, lock_wait_s=wait,
-                refetch=refetch, show_progress=sys.stderr.isatty(),
+                refetch=refetch, show_progress=sys.stderr.isatty(), dask=dask,
             )
     except (WarehouseError, SourcesError, KeyError) as exc:
         raise fail(str(exc).strip('"')) from exc

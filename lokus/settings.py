@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     parse_inline_first: int = Field(
         32, description="Documents a run parses in its own process before starting parser workers."
     )
+    dask_address: str | None = Field(
+        None,
+        description=(
+            "Run ingest's per-document work (read, extract, embed) on Dask: a scheduler address "
+            "(tcp://host:8786), or 'local:N' for a local cluster of N worker processes. "
+            "Unset: threads and parser processes on this machine."
+        ),
+    )
+    device: str = Field(
+        "auto",
+        description="Torch device for sentence-transformers models: 'auto' (cuda if present), 'cpu', 'cuda'.",
+    )
 
 
 @lru_cache
