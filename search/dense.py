@@ -115,13 +115,31 @@ def dense_top_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.nd
     return ann_for(conn, info).top(query, n)
 
 
-def uses_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> bool:
-    """True when the index is large enough for the quantised scan (and usearch is installed)."""
-    from search.ann import ANN_THRESHOLD, count_active_vectors
+_uses_ann: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    if count_active_vectors(conn, info) < ANN_THRESHOLD:
-        return False
-    return importlib.util.find_spec("usearch") is not None
+
+def uses_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> bool:
+    """True when the index is large enough for the quantised scan (and usearch is installed);
+    decided once per connection and index build (a query and a module lookup, not per search)."""
+    from search import ann
+
+    key = (info.model, info.generation, ann.ANN_THRESHOLD)
+    with _lock:
+        cached = _uses_ann.get(conn)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    big = ann.count_active_vectors(conn, info) >= ann.ANN_THRESHOLD
+    answer = big and importlib.util.find_spec("usearch") is not None
+    with _lock:
+        _uses_ann[conn] = (key, answer)
+    return answer
+
+
+def resolve_backend(conn: duckdb.DuckDBPyConnection, info: IndexInfo, name: str) -> str:
+    """The backend a configured name searches with: `auto` becomes `numpy` or `ann` by index size."""
+    if name != "auto":
+        return name
+    return "ann" if uses_ann(conn, info) else "numpy"
 
 
 def dense_top_auto(conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.ndarray, n: int) -> list[Hit]:

@@ -18,10 +18,11 @@ scores BM25 with per-term query weights, so expansions can count less than the w
 
 from __future__ import annotations
 
+import bisect
 import math
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -228,6 +229,25 @@ class LexicalIndex:
     doc_unit: dict[str, int]  # document_id -> document unit
     chunk_doc: np.ndarray  # chunk unit -> document unit (-1 if the document has no unit)
     doc_chunks: dict[int, tuple[int, int]]  # document unit -> (first, end) chunk units
+    _by_key: dict[str, int] | None = field(default=None, repr=False)  # built only if ever needed
+
+    def chunk_units(self, chunk_ids: list[str]) -> np.ndarray:
+        """The chunk unit of each chunk id (-1 if not in the index), without a dictionary of every
+        chunk: units are numbered in chunk-id order, so a binary search finds them."""
+        keys = self.chunks.keys
+        out = np.full(len(chunk_ids), -1, dtype=np.int64)
+        for k, chunk in enumerate(chunk_ids):
+            i = bisect.bisect_left(keys, chunk)
+            if i < len(keys) and keys[i] == chunk:
+                out[k] = i
+            else:  # not found by order: fall back to a scan (ids the database collates differently)
+                out[k] = self._chunk_unit_slow(chunk)
+        return out
+
+    def _chunk_unit_slow(self, chunk: str) -> int:
+        if self._by_key is None:
+            self._by_key = {key: i for i, key in enumerate(self.chunks.keys)}
+        return self._by_key.get(chunk, -1)
 
     @classmethod
     def load(cls, conn: duckdb.DuckDBPyConnection, generation: int) -> LexicalIndex:

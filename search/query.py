@@ -14,8 +14,9 @@ from typing import Literal
 import duckdb
 import numpy as np
 
+from search.ann import RERANK
 from search.concepts import Concepts, default_concepts
-from search.dense import DENSE_BACKENDS, Hit, dense_matrix
+from search.dense import DENSE_BACKENDS, Hit, dense_matrix, resolve_backend
 from search.details import document_details
 from search.embedders import Embedder, get_embedder
 from search.errors import IndexMissing, SearchError
@@ -41,6 +42,7 @@ __all__ = [
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 NO_CONCEPTS = Concepts([])
+ANN_CANDIDATES_PER_DOCUMENT = 10  # chunks asked of the quantised scan per document wanted
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,9 @@ class FusionConfig:
     bm25_b: float = 0.4
     concepts: bool = True  # abbreviations and their long forms as one concept
     related_weight: float = 0.5  # weight of a concept's related terms added to the query
-    dense_backend: str = "numpy"  # "numpy" (in-memory matrix) or "duckdb" (SQL)
+    # "auto": the exact in-memory matrix below search.ann.ANN_THRESHOLD vectors, the quantised scan
+    # from there; "numpy", "duckdb" (SQL) and "ann" force one (search/dense.py).
+    dense_backend: str = "auto"
     snippet_chars: int = 240
 
 
@@ -312,8 +316,8 @@ def _dense_chunk_scores(
 ) -> np.ndarray:
     """Cosine of every chunk unit to the query vector (-inf for chunks without a vector)."""
     out = np.full(lex.chunks.n, -np.inf, dtype=np.float32)
-    chunk_unit = None
-    if config.dense_backend == "numpy":
+    backend = resolve_backend(conn, info, config.dense_backend)
+    if backend == "numpy":
         matrix = dense_matrix(conn, info)
         with _align_lock:
             aligned = _alignments.get(conn)
@@ -329,12 +333,15 @@ def _dense_chunk_scores(
             valid = aligned.units >= 0
             out[aligned.units[valid]] = scores[valid]
         return out
-    hits = DENSE_BACKENDS[config.dense_backend](conn, info, vector, lex.chunks.n)
-    chunk_unit = {key: i for i, key in enumerate(lex.chunks.keys)}
-    for chunk, _, score in hits:
-        unit = chunk_unit.get(chunk)
-        if unit is not None:
-            out[unit] = score
+    # The quantised scan re-ranks only its best candidates: ask for enough chunks to fill `depth`
+    # documents; the exact backends score every chunk.
+    n = max(ANN_CANDIDATES_PER_DOCUMENT * depth, RERANK) if backend == "ann" else lex.chunks.n
+    hits = DENSE_BACKENDS[backend](conn, info, vector, n)
+    if hits:
+        units = lex.chunk_units([chunk for chunk, _, _ in hits])
+        scores = np.array([score for _, _, score in hits], dtype=np.float32)
+        found = units >= 0
+        out[units[found]] = scores[found]
     return out
 
 
