@@ -212,6 +212,22 @@ def test_search_results_carry_host_region_and_filter_by_province(client):
     assert recent and all(max(r["years"]) >= 2021 for r in recent)
 
 
+def test_web_filters_are_the_search_filters_applied_before_ranking(client, db):
+    """The page's filtered results are exactly `search(..., filters=...)`'s, extra passages included."""
+    from search.filters import SearchFilters
+    from search.query import search_database
+
+    params = {"q": "benchmarking peserta", "province": "Jawa Timur", "year_from": 2017, "top": 2}
+    web = client.get("/api/search", params=params).json()
+    filters = SearchFilters(province="Jawa Timur", year_from=2017)
+    expected = search_database(db, params["q"], top=2, filters=filters)
+    assert [r["document_id"] for r in web] == [r.document_id for r in expected]
+    assert len(web) == 2
+    for item in web:
+        assert len(item["passages"]) <= 2
+        assert all(p["chunk_id"].startswith(item["document_id"] + "-") for p in item["passages"])
+
+
 def test_charts_count_visits_and_escape_labels(client):
     data = client.get("/api/charts").json()
     assert data["per_year"] == [[2017, 1], [2019, 1], [2021, 1], [2022, 1]]

@@ -1,7 +1,9 @@
-"""Search for the web app: hybrid search, then filters, extra passages and document details.
+"""Search for the web app: the filtered hybrid search, extra passages and document details.
 
 Results keep the keys `lokus search --json` prints (SearchResult.to_json) and add what the
-page shows: the document's details, its other matching passages and a link.
+page shows: the document's details, its other matching passages and a link. Filters are applied
+by `search.query.search` before ranking, and snippets, highlights and the page's marks use the
+search's own word matcher (search.query.word_matcher, search.snippet.make_snippet).
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ import numpy as np
 from lokus.web import facts
 from lokus.web.facts import packed
 from lokus.web.reader import PublishedWarehouse
+from search.concepts import default_concepts
 from search.embedders import Embedder, get_embedder
-from search.index import FTS_STEMMER, require_index
-from search.query import bm25_hits, search
-from search.snippet import WORD, make_snippet, normalise_word, query_words
-from search.stopwords import indonesian_stopwords
+from search.filters import SearchFilters
+from search.index import require_index
+from search.lexical import QueryTerms, lexical_index, query_terms
+from search.query import DEFAULT_FUSION, NO_CONCEPTS, SearchResult, search, word_matcher
+from search.snippet import make_snippet
 
 MAX_TOP = 50
-FILTERED_POOL = 100  # results fetched before filtering, so filters rarely empty a page
 EXTRA_PASSAGES = 2
-SNIPPET_CHARS = 240
+SNIPPET_CHARS = DEFAULT_FUSION.snippet_chars
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,17 @@ class Filters:
     @property
     def active(self) -> bool:
         return any(v not in (None, "") for v in self.__dict__.values())
+
+    def search_filters(self) -> SearchFilters:
+        """The same filters for `search.query.search` (blank fields mean any)."""
+        return SearchFilters(
+            region=self.region or None,
+            province=self.province or None,
+            program=self.program or None,
+            year_from=self.year_from,
+            year_to=self.year_to,
+            doc_type=self.doc_type or None,
+        )
 
 
 class SharedEmbedder:
@@ -88,22 +102,6 @@ class EmbedderSlot:
             return self._embedder
 
 
-def term_matcher(conn: duckdb.DuckDBPyConnection, query: str, texts: list[str]):
-    """A predicate on normalised words: does the word share its Indonesian stem with a query word?"""
-    stop = set(indonesian_stopwords())
-    terms = [w for w in query_words(query) if w not in stop]
-    words = sorted({normalise_word(w) for text in texts for w in WORD.findall(text)} | set(terms))
-    stems: dict[str, str] = {}
-    if words:
-        rows = conn.execute(
-            f"SELECT w, stem(w, '{FTS_STEMMER}') FROM unnest(string_split(?, chr(31))) t(w)",
-            [packed(words)],
-        ).fetchall()
-        stems = dict(rows)
-    wanted = {stems.get(t, t) for t in terms}
-    return lambda word: word not in stop and stems.get(word, word) in wanted
-
-
 def run_search(
     conn: duckdb.DuckDBPyConnection,
     slot: EmbedderSlot,
@@ -117,17 +115,19 @@ def run_search(
         return [], lambda _w: False
     info = require_index(conn)
     embedder = slot.get(info.model)
-    pool = FILTERED_POOL if filters.active else top
-    results = search(conn, query, embedder=embedder, top=pool)
+    results = search(conn, query, embedder=embedder, top=top, filters=filters.search_filters())
+    terms = query_terms(
+        conn,
+        query,
+        related_weight=DEFAULT_FUSION.related_weight,
+        concepts=default_concepts() if DEFAULT_FUSION.concepts else NO_CONCEPTS,
+    )
+    is_match = word_matcher(terms)
     details = facts.document_details(conn, [r.document_id for r in results])
-    kept = [r for r in results if _passes(details.get(r.document_id, {}), filters)][:top]
-    extra = _extra_chunks(conn, query, kept)
-    texts = [r.snippet for r in kept] + [row[2] for rows in extra.values() for row in rows]
-    is_match = term_matcher(conn, query, texts)
+    extra = _extra_chunks(conn, info.generation, terms, results)
     out = []
-    for rank, result in enumerate(kept, start=1):
+    for result in results:
         item = result.to_json()
-        item["rank"] = rank
         item.update(details.get(result.document_id, {}))
         item["passages"] = [
             {"page": page, "snippet": make_snippet(text, is_match, SNIPPET_CHARS), "chunk_id": chunk}
@@ -153,32 +153,26 @@ def cached_search(
     return copy.deepcopy(results), is_match
 
 
-def _passes(detail: dict, filters: Filters) -> bool:
-    if not filters.active:
-        return True
-    if filters.doc_type and filters.doc_type not in (detail.get("doc_type"), detail.get("doc_kind")):
-        return False
-    if filters.province and filters.province not in detail.get("host_provinces", []):
-        return False
-    if filters.region and filters.region not in detail.get("host_regions", []):
-        return False
-    if filters.program and filters.program not in detail.get("programs", []):
-        return False
-    years = detail.get("years") or []
-    if filters.year_from and not any(y >= filters.year_from for y in years):
-        return False
-    return not (filters.year_to and not any(y <= filters.year_to for y in years))
-
-
-def _extra_chunks(conn: duckdb.DuckDBPyConnection, query: str, results) -> dict[str, list[tuple]]:
-    """Up to EXTRA_PASSAGES other keyword-matching chunks (id, page, text) of each result's document."""
-    if not results:
+def _extra_chunks(
+    conn: duckdb.DuckDBPyConnection, generation: int, terms: QueryTerms, results: list[SearchResult]
+) -> dict[str, list[tuple]]:
+    """Up to EXTRA_PASSAGES other keyword-matching chunks (id, page, text) of each result's document,
+    best BM25 first (the search's own scores and query terms)."""
+    if not results or not terms.weights:
         return {}
-    best = {r.document_id: r.chunk_id for r in results}
+    lex = lexical_index(conn, generation)
+    scores = lex.chunks.scores(terms.weights, DEFAULT_FUSION.bm25_k1, DEFAULT_FUSION.bm25_b)
     wanted: dict[str, list[str]] = {}
-    for chunk, doc, _ in bm25_hits(conn, query, 200):
-        if doc in best and chunk != best[doc] and len(wanted.setdefault(doc, [])) < EXTRA_PASSAGES:
-            wanted[doc].append(chunk)
+    for result in results:
+        span = lex.doc_chunks.get(lex.doc_unit.get(result.document_id, -1))
+        if span is None:
+            continue
+        units = np.arange(*span)
+        units = units[scores[units] > 0]
+        order = units[np.lexsort((units, -scores[units]))]
+        others = [lex.chunks.keys[u] for u in order if lex.chunks.keys[u] != result.chunk_id]
+        if others:
+            wanted[result.document_id] = others[:EXTRA_PASSAGES]
     ids = [c for chunks in wanted.values() for c in chunks]
     if not ids:
         return {}
