@@ -17,6 +17,33 @@ DEV_QUERIES = SHARED / "corpus" / "dev" / "queries.json"
 DEV_ANNOTATIONS = SHARED / "corpus" / "dev" / "annotations.json"
 REAL_PDFS = SHARED / "corpus" / "pdf"
 SAMPLES = REPO / "samples"
+HOLDOUT_DOCS = REPO / "tests" / "search_holdout" / "docs"
+HOLDOUT_QUERIES = REPO / "tests" / "search_holdout" / "queries.json"
+
+
+def build_corpus_db(path: Path, docs: Path) -> Path:
+    """A published warehouse of every file in `docs`: read, facts, chunks and the search index,
+    through the pipeline's own steps (no Prefect), with the default embedding model."""
+    from flows.steps import Target, prepare
+    from search.embedders import get_embedder
+    from search.index import build_index
+    from warehouse.db import connect
+    from warehouse.facts import replace_facts
+    from warehouse.load import load_document
+    from warehouse.publish import checkpoint_and_close, publish
+
+    conn = connect(path)
+    for doc_path in sorted(docs.iterdir()):
+        data = doc_path.read_bytes()
+        processed = prepare(Target(str(doc_path)), data, None, chunk_chars=800, chunk_overlap=120)
+        load_document(
+            conn, processed.document, processed.chunks,
+            after_load=lambda c, d, p=processed: replace_facts(c, d.document_id, p.facts),
+        )  # fmt: skip
+    build_index(conn, get_embedder("e5-small-q4"))
+    checkpoint_and_close(conn)
+    publish(path)
+    return path
 
 
 @pytest.fixture

@@ -7,20 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DEV_DOCS, DEV_QUERIES
+from conftest import DEV_DOCS, DEV_QUERIES, build_corpus_db
 from typer.testing import CliRunner
 
-from flows.steps import Target, prepare
 from lokus.cli import app
 from search.embedders import get_embedder
 from search.evaluate import evaluate_configurations, evaluate_sites
-from search.index import build_index
 from search.similar import similar
 from search.sites import rank_sites
 from warehouse.db import connect
-from warehouse.facts import replace_facts
-from warehouse.load import load_document
-from warehouse.publish import checkpoint_and_close, publish
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "search" / "data" / "site_questions.json"
 # Regions whose documents name a one-stop service unit (DPMPTSP / DPM-PTSP), from the annotations.
@@ -29,19 +24,7 @@ ONE_STOP_REGIONS = {"Kota Semarang", "Kota Bogor", "Kota Surabaya"}
 
 @pytest.fixture(scope="module")
 def dev_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("dev") / "lokus.duckdb"
-    conn = connect(path)
-    for doc_path in sorted(DEV_DOCS.iterdir()):
-        data = doc_path.read_bytes()
-        processed = prepare(Target(str(doc_path)), data, None, chunk_chars=800, chunk_overlap=120)
-        load_document(
-            conn, processed.document, processed.chunks,
-            after_load=lambda c, d, p=processed: replace_facts(c, d.document_id, p.facts),
-        )
-    build_index(conn, get_embedder("e5-small-q4"))
-    checkpoint_and_close(conn)
-    publish(path)
-    return path
+    return build_corpus_db(tmp_path_factory.mktemp("dev") / "lokus.duckdb", DEV_DOCS)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +40,7 @@ def e5():
 
 
 def test_dev_search_quality_holds_and_concepts_pay(conn, e5):
-    """Measured on the dev queries: default hybrid nDCG@10 0.754, BM25 with concepts 0.741, plain
+    """Measured on the dev queries: default hybrid nDCG@10 0.765, BM25 with concepts 0.742, plain
     BM25 0.683 (issue 4's target of 0.92 with no query under 0.6 is not met; see the report)."""
     report = evaluate_configurations(conn, DEV_QUERIES, e5, ["bm25-words", "bm25", "hybrid"])
     assert report["hybrid"].ndcg >= 0.74
