@@ -384,3 +384,13 @@ def get_embedder(spec: str) -> Embedder:
         if spec not in _cache:
             _cache[spec] = _load(spec)
         return _cache[spec]
+
+
+if __name__ == "__main__":  # python -m search.embedders SPEC: build (if needed) and load a model once
+    import sys
+    import time
+
+    for spec in sys.argv[1:] or [E5_STATIC_SPEC]:
+        started = time.perf_counter()
+        model = get_embedder(spec)
+        print(f"{spec}: ready, {model.dim} dimensions ({time.perf_counter() - started:.1f} s)")
