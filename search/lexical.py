@@ -22,6 +22,7 @@ import bisect
 import math
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -32,6 +33,7 @@ from search.stopwords import all_stopwords
 from warehouse.db import load_extension, transaction
 
 STEMMER = "indonesian"
+MEMO_SIZE = 64  # masks kept per keyword index (one per distinct set of search filters)
 SEP = "\x1f"
 # Sources of a document's facts text: what the document is about, in few words.
 _FACT_TEXTS = (
@@ -229,7 +231,25 @@ class LexicalIndex:
     doc_unit: dict[str, int]  # document_id -> document unit
     chunk_doc: np.ndarray  # chunk unit -> document unit (-1 if the document has no unit)
     doc_chunks: dict[int, tuple[int, int]]  # document unit -> (first, end) chunk units
+    read_only: bool = False  # the connection cannot change its data: per-query masks may be kept
     _by_key: dict[str, int] | None = field(default=None, repr=False)  # built only if ever needed
+    _memo: dict[tuple, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: tuple, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """`make()`, kept per key (a few dozen at most) when the connection is read-only, so its
+        documents and facts cannot change under the index; computed afresh otherwise. Callers
+        must not modify the array."""
+        if not self.read_only:
+            return make()
+        with _lock:
+            found = self._memo.get(key)
+        if found is None:
+            found = make()
+            with _lock:
+                if len(self._memo) >= MEMO_SIZE:
+                    self._memo.pop(next(iter(self._memo)))
+                self._memo[key] = found
+        return found
 
     def chunk_units(self, chunk_ids: list[str]) -> np.ndarray:
         """The chunk unit of each chunk id (-1 if not in the index), without a dictionary of every
@@ -261,7 +281,10 @@ class LexicalIndex:
         for i, d in enumerate(chunk_doc.tolist()):
             first, _ = doc_chunks.get(d, (i, i))
             doc_chunks[d] = (first, i + 1)
-        return cls(generation, docs, chunks, doc_unit, chunk_doc, doc_chunks)
+        row = conn.execute(
+            "SELECT readonly FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()
+        return cls(generation, docs, chunks, doc_unit, chunk_doc, doc_chunks, read_only=bool(row and row[0]))
 
 
 def _load_postings(conn: duckdb.DuckDBPyConnection, kind: str, n_terms: int) -> Postings:

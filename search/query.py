@@ -110,6 +110,7 @@ class Ranked:
     chunk_bm25: np.ndarray
     chunk_dense: np.ndarray | None
     terms: QueryTerms
+    lex: LexicalIndex | None = None  # the keyword index ranked with (results reuse it)
 
 
 def search(
@@ -186,7 +187,7 @@ def rank_documents(
         docs = sorted(fused.items(), key=lambda item: (-item[1], lex.documents.keys[item[0]]))
     else:
         (docs,) = lists.values()
-    return Ranked(docs, chunk_bm25, chunk_dense, terms)
+    return Ranked(docs, chunk_bm25, chunk_dense, terms, lex)
 
 
 def search_database(
@@ -258,12 +259,17 @@ def _allowed(
     conn: duckdb.DuckDBPyConnection, lex: LexicalIndex, filters: SearchFilters, exclude: frozenset[str]
 ) -> np.ndarray:
     """A mask over document units: active, passing the filters, not excluded."""
-    sql, params = allowed_documents_sql(filters)
-    units = conn.execute(
-        f"SELECT unit FROM search_units WHERE kind = 'd' AND document_id IN ({sql})", params
-    ).fetchnumpy()["unit"]
-    mask = np.zeros(lex.documents.n, dtype=bool)
-    mask[np.asarray(units, dtype=np.int64)] = True
+
+    def passing() -> np.ndarray:
+        sql, params = allowed_documents_sql(filters)
+        units = conn.execute(
+            f"SELECT unit FROM search_units WHERE kind = 'd' AND document_id IN ({sql})", params
+        ).fetchnumpy()["unit"]
+        mask = np.zeros(lex.documents.n, dtype=bool)
+        mask[np.asarray(units, dtype=np.int64)] = True
+        return mask
+
+    mask = lex.memo(("allowed", filters), passing).copy()  # kept while a read-only copy is open
     for doc in exclude:
         unit = lex.doc_unit.get(doc)
         if unit is not None:
@@ -389,8 +395,7 @@ def best_chunk(lex: LexicalIndex, ranked: Ranked, doc_unit: int, dense_weight: f
 def _results(
     conn: duckdb.DuckDBPyConnection, ranked: Ranked, top: int, config: FusionConfig
 ) -> list[SearchResult]:
-    info = require_index(conn)
-    lex = _lexical(conn, info)
+    lex = ranked.lex or _lexical(conn, require_index(conn))
     chosen = ranked.docs[:top]
     chunk_units = {d: best_chunk(lex, ranked, d, config.dense_weight) for d, _ in chosen}
     chunk_ids = [lex.chunks.keys[c] for c in chunk_units.values() if c is not None]
