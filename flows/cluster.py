@@ -13,6 +13,8 @@ must see the files being ingested at the same paths (a shared disk) or fetch the
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +88,28 @@ def on_cluster() -> bool:
     """True inside a flow run whose tasks run in other processes (not on the thread pool)."""
     ctx = FlowRunContext.get()
     return ctx is not None and not isinstance(ctx.task_runner, ThreadPoolTaskRunner)
+
+
+@contextmanager
+def workers_report_here() -> Iterator[None]:
+    """Point Prefect on the workers at this process's API server while tasks are submitted.
+
+    Without PREFECT_API_URL, the flow runs against a temporary server this process started on
+    127.0.0.1; workers would otherwise each start their own (slowly, and with nowhere to record
+    their task runs). Workers on other machines need a real server: PREFECT_API_URL.
+    """
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    server = None
+    if not PREFECT_API_URL.value():
+        from prefect.server.api.server import SubprocessASGIServer
+
+        server = SubprocessASGIServer._instances.get(None)
+    if server is None or not server.running:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
 
 
 # -- what workers receive -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +39,14 @@ from prefect.states import Failed as FailedState
 from prefect.states import State
 from prefect.tasks import exponential_backoff
 
-from flows.cluster import RemoteFetcher, WorkerParse, on_cluster, task_runner_for, with_cluster
+from flows.cluster import (
+    RemoteFetcher,
+    WorkerParse,
+    on_cluster,
+    task_runner_for,
+    with_cluster,
+    workers_report_here,
+)
 from flows.discover import Discovery, DiscoveryError
 from flows.discover import discover as discover_source
 from flows.fetch import Fetcher
@@ -505,7 +512,10 @@ def _process(
     )
     progress = _Progress(run, len(targets))
     pending: deque = deque()
-    with run.phase("fetch, read and load"), _progress(show_progress, len(targets)) as advance:
+    with (
+        run.phase("fetch, read and load"), _progress(show_progress, len(targets)) as advance,
+        workers_report_here() if on_cluster() else nullcontext(),
+    ):
         progress.advance = advance
         for batch in _batches(targets, known):
             pending.append((batch, fetch_read.submit(

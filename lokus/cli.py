@@ -101,6 +101,8 @@ def ingest(
             check_address(dask)
         except ValueError as exc:
             raise fail(str(exc)) from exc
+    if (dask or get_settings().dask_address) and not verbose:
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read when dask is imported
 
     try:
         if paths:

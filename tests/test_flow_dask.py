@@ -106,3 +106,34 @@ def test_cluster_addresses():
     for bad in ("local:0", "local:two", "tcp://a b"):
         with pytest.raises(ValueError, match="bad Dask address"):
             check_address(bad)
+
+
+def test_cli_ingest_on_a_local_cluster_without_a_prefect_server(tmp_path):
+    """`lokus ingest --dask local:1` as a user runs it, with no Prefect server configured: the
+    flow's temporary server records the worker's task runs too, and the chunks are embedded."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sample = next(p for p in SAMPLES.iterdir() if p.suffix == ".html")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "LOKUS_"))}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # its own database, not the shared one
+    env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"  # a new database, a busy machine
+    db = tmp_path / "lokus.duckdb"
+    lokus = Path(sys.executable).with_name("lokus")
+    done = subprocess.run(
+        [str(lokus), "ingest", "--dask", "local:1", str(sample), "--db", str(db)],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    said = " ".join(done.stdout.split())  # rich wraps lines
+    assert "1 new" in said and "0 failed" in said, said
+    conn = duckdb.connect(str(db), read_only=True)
+    try:
+        chunks, vectors = conn.execute(
+            "SELECT count(DISTINCT content_hash), (SELECT count(*) FROM embeddings) FROM chunks"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert chunks > 0 and vectors == chunks
