@@ -206,7 +206,7 @@ def run(args: argparse.Namespace) -> Suite:
     from lokus.settings import get_settings
     from search.chunking import chunk_document
     from search.embedders import get_embedder
-    from search.index import build_index, index_info
+    from search.index import build_index, index_info, store_embeddings
     from warehouse.db import connect
     from warehouse.facts import replace_facts
     from warehouse.index_pending import clear_index_pending, index_needed, pending_since
@@ -261,11 +261,8 @@ def run(args: argparse.Namespace) -> Suite:
         embed_s = time.perf_counter() - embed_started
         rate = sample / embed_s
         row["chunks_per_s"] = rate
-        conn.execute(
-            "INSERT OR REPLACE INTO embeddings (model, content_hash, vector) "
-            "SELECT ?, unnest(?::VARCHAR[]), unnest(?::FLOAT[][])",
-            [embedder.name, [hashlib.sha256(t.encode()).hexdigest() for t in chosen], vectors.tolist()],
-        )
+        hashes = [hashlib.sha256(t.encode()).hexdigest() for t in chosen]
+        store_embeddings(conn, embedder.name, hashes, vectors)
     suite.figures["embed.chunks_per_s"] = rate
     suite.figures["embed.sample"] = sample
     suite.figures["embed.extrapolated_s_all"] = distinct / rate

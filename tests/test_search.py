@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from test_search_fixtures import WITHDRAWN_SAMPAH, fixture_documents, make_document
 
@@ -17,7 +18,7 @@ from search.chunking import chunk_document
 from search.embedders import get_embedder
 from search.errors import IndexMissing, IndexModelMismatch, SearchError
 from search.evaluate import evaluate_search, ndcg_at_k, recall_at_k, reciprocal_rank
-from search.index import build_index, index_info
+from search.index import build_index, index_info, store_embeddings
 from search.query import MODES, FusionConfig, search, search_database
 from warehouse.db import connect
 from warehouse.load import load_document, mark_withdrawn
@@ -318,3 +319,15 @@ def test_search_modules_do_not_import_prefect():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_stored_embeddings_come_back_exactly_and_replace_only_when_asked(warehouse):
+    vectors = np.random.default_rng(1).random((3, 8), dtype=np.float32)
+    assert store_embeddings(warehouse, "m", ["a", "b", "c"], vectors) == 3
+    assert store_embeddings(warehouse, "m", ["a", "d"], vectors[:2] * 2, replace=False) == 1
+    assert store_embeddings(warehouse, "m", ["b"], vectors[:1]) == 1
+    rows = dict(warehouse.execute("SELECT content_hash, vector FROM embeddings WHERE model = 'm'").fetchall())
+    assert sorted(rows) == ["a", "b", "c", "d"]
+    assert np.array_equal(np.array(rows["a"], dtype=np.float32), vectors[0])  # kept, not replaced
+    assert np.array_equal(np.array(rows["b"], dtype=np.float32), vectors[0])  # replaced
+    assert np.array_equal(np.array(rows["d"], dtype=np.float32), vectors[1] * 2)
