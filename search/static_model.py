@@ -18,8 +18,10 @@ from pathlib import Path
 import numpy as np
 
 
-def _token_vectors(model_dir: Path, token_ids: np.ndarray, batch_size: int) -> np.ndarray:
-    """Mean-pooled transformer output for each token id alone between <s> and </s>."""
+def _token_vectors(
+    model_dir: Path, token_ids: np.ndarray, batch_size: int, prefix_ids: Sequence[int] = ()
+) -> np.ndarray:
+    """Mean-pooled transformer output for each token id alone between <s> (and `prefix_ids`) and </s>."""
     import torch
     from transformers import AutoModel
 
@@ -30,7 +32,8 @@ def _token_vectors(model_dir: Path, token_ids: np.ndarray, batch_size: int) -> n
     with torch.inference_mode():
         for start in range(0, len(token_ids), batch_size):
             ids = torch.as_tensor(token_ids[start : start + batch_size], dtype=torch.long)[:, None]
-            batch = torch.cat([torch.full_like(ids, bos), ids, torch.full_like(ids, eos)], dim=1)
+            prefix = torch.as_tensor([bos, *prefix_ids], dtype=torch.long).expand(len(ids), -1)
+            batch = torch.cat([prefix, ids, torch.full_like(ids, eos)], dim=1)
             hidden = model(input_ids=batch, attention_mask=torch.ones_like(batch)).last_hidden_state
             out[start : start + len(ids)] = hidden.mean(dim=1).numpy()
     return out
