@@ -50,22 +50,29 @@ def percentile(sorted_ms: list[float], q: float) -> float:
     return sorted_ms[max(0, math.ceil(q * len(sorted_ms)) - 1)]
 
 
-def timed(fn: Callable[[str], object], queries: list[str], repeats: int) -> dict[str, float]:
-    """Milliseconds per call over every query, `repeats` times, after one warm-up call."""
-    fn(queries[0])
-    times, cpu = [], []
+def timed(runs: dict[str, Callable[[str], object]], queries: list[str], repeats: int) -> dict[str, dict]:
+    """Milliseconds per call of each operation over every query, `repeats` times, after one warm-up
+    call each. The operations take turns query by query, so a change in the shared machine's load
+    falls on all of them alike."""
+    for fn in runs.values():
+        fn(queries[0])
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for q in queries:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            fn(q)
-            times.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-    times.sort()
-    cpu.sort()
-    # CPU time of all the process's threads: what a call costs, however busy the machine is.
-    return {"median_ms": statistics.median(times), "p95_ms": percentile(times, 0.95), "max_ms": times[-1],
-            "cpu_median_ms": statistics.median(cpu), "cpu_p95_ms": percentile(cpu, 0.95),
-            "calls": len(times)}  # fmt: skip
+            for name, fn in runs.items():
+                start, start_cpu = time.perf_counter(), time.process_time()
+                fn(q)
+                times[name].append((time.perf_counter() - start) * 1000)
+                cpu[name].append((time.process_time() - start_cpu) * 1000)
+    out = {}
+    for name in runs:
+        wall, used = sorted(times[name]), sorted(cpu[name])
+        # CPU time of all the process's threads: what a call costs, however busy the machine is.
+        out[name] = {"median_ms": statistics.median(wall), "p95_ms": percentile(wall, 0.95),
+                     "max_ms": wall[-1], "cpu_median_ms": statistics.median(used),
+                     "cpu_p95_ms": percentile(used, 0.95), "calls": len(wall)}  # fmt: skip
+    return out
 
 
 def generated_queries(n: int, seed: int = 11) -> list[str]:
@@ -131,8 +138,8 @@ def measure(db: Path, embedder, queries: list[str], repeats: int, label: str) ->
         "search_filtered": lambda q: search(conn, q, embedder=embedder, top=10, filters=filters),
         "sites": lambda q: rank_sites(conn, q, embedder=embedder, top=5),
     }
-    for name, fn in runs.items():
-        out[name] = figures = timed(fn, queries, repeats)
+    for name, figures in timed(runs, queries, repeats).items():
+        out[name] = figures
         med, p95, cpu = figures["median_ms"], figures["p95_ms"], figures["cpu_median_ms"]
         print(f"  {label:<10} {name:<16} median {med:7.1f} ms   p95 {p95:7.1f} ms   CPU median {cpu:6.1f} ms")
     conn.close()
