@@ -205,14 +205,11 @@ def store_vectors(conn, processed: Processed) -> int:
     """Store the vectors a worker made for the document's chunks (the index step then finds
     them cached), inside its load transaction; returns how many were not stored yet."""
     found = processed.vectors
-    if found is None or not found.content_hashes:
+    if found is None:
         return 0
-    row = conn.execute(
-        "INSERT OR IGNORE INTO embeddings (model, content_hash, vector) "
-        "SELECT ?, unnest(?::VARCHAR[]), unnest(?::FLOAT[][])",
-        [found.model, found.content_hashes, found.vectors.tolist()],
-    ).fetchone()
-    return int(row[0]) if row else 0
+    from search.index import store_embeddings
+
+    return store_embeddings(conn, found.model, found.content_hashes, found.vectors, replace=False)
 
 
 def store_facts(conn, processed: Processed) -> None:
