@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -33,9 +34,46 @@ class ReaderCrashed(ReadError):
     """The process reading this file died before returning (out of memory, a library crash)."""
 
 
+PARENT_CHECK_S = 1.0
+
+
 def default_workers() -> int:
-    """One reader process per core this process may use."""
+    """One worker process per core this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def process_pool(
+    workers: int,
+    *,
+    max_tasks_per_child: int | None = 100,
+    memory_limit_mb: int | None = None,
+    parent_pid: int | None = None,
+) -> ProcessPoolExecutor:
+    """Worker processes for CPU-bound parsing, started with spawn (the caller may run threads,
+    e.g. Prefect's or httpx's, which fork would copy mid-state). A worker is replaced after
+    `max_tasks_per_child` tasks, may be capped to `memory_limit_mb` of address space, and exits
+    by itself once `parent_pid` is gone (a SIGKILLed parent cleans up nothing)."""
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=max_tasks_per_child,
+        initializer=_start_worker, initargs=(memory_limit_mb, parent_pid),
+    )  # fmt: skip
+
+
+def _start_worker(memory_limit_mb: int | None, parent_pid: int | None) -> None:
+    _limit_memory(memory_limit_mb)
+    if parent_pid is not None:
+        watch_parent(parent_pid)
+
+
+def watch_parent(parent_pid: int) -> None:
+    """In a worker: exit as soon as the process that started it is gone."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def read_one(path: str | Path, max_bytes: int | None = None) -> tuple[Document | ReadError, float]:
@@ -95,11 +133,7 @@ def read_files(
 
 
 def _pool(workers: int, max_tasks_per_child: int, memory_limit_mb: int | None) -> ProcessPoolExecutor:
-    # spawn: the caller may run threads (Prefect, httpx) that fork would copy mid-state.
-    return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"),
-        max_tasks_per_child=max_tasks_per_child, initializer=_limit_memory, initargs=(memory_limit_mb,),
-    )  # fmt: skip
+    return process_pool(workers, max_tasks_per_child=max_tasks_per_child, memory_limit_mb=memory_limit_mb)
 
 
 def _next(

@@ -9,16 +9,15 @@ by themselves when the flow process is gone (killed with SIGKILL, nothing else c
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from extract import parallel
 from flows.steps import Processed, Target, prepare
 
-PARENT_CHECK_S = 1.0
+MAX_TASKS_PER_CHILD = 100  # a worker is replaced after this many documents: its memory stays bounded
 
 
 class ParserCrashed(RuntimeError):
@@ -27,8 +26,8 @@ class ParserCrashed(RuntimeError):
 
 def default_workers() -> int:
     """Worker processes to parse with: one per core, none on a single core."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 0 if (cores or 1) < 2 else int(cores or 1)
+    n = parallel.default_workers()
+    return 0 if n < 2 else n
 
 
 class Parser:
@@ -83,11 +82,8 @@ class Parser:
             if self.workers < 1 or self._calls <= self.inline_first:
                 return None
             if self._pool is None:
-                # spawn: the flow process runs threads (Prefect, httpx), which fork would copy
-                # in whatever state they were in.
-                self._pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=watch_parent, initargs=(os.getpid(),),
+                self._pool = parallel.process_pool(
+                    self.workers, max_tasks_per_child=MAX_TASKS_PER_CHILD, parent_pid=os.getpid()
                 )
             return self._pool
 
@@ -97,13 +93,3 @@ class Parser:
                 self._pool = None
         pool.shutdown(wait=False, cancel_futures=True)
 
-
-def watch_parent(parent_pid: int) -> None:
-    """In a worker: exit as soon as the process that started it is gone."""
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(PARENT_CHECK_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
