@@ -318,15 +318,15 @@ def e5_transformer_dir() -> Path:
 
 def e5_static_dir() -> Path:
     """The static model distilled from multilingual-e5-small (Latin-script vocabulary, 256 dims),
-    built into the model cache on first use: 10-30 minutes on 2 cores, once per machine."""
+    built into the model cache on first use: 2 minutes on 2 idle cores, once per machine."""
     folder = model_cache_dir() / "e5-small-static-latin"
     if not (folder / "model.safetensors").exists():
         import sys
 
         from search.static_model import distill, latin_token_ids
 
-        print(f"building the {E5_STATIC_SPEC!r} model into {folder} (once; 10-30 minutes on 2 cores)",
-              file=sys.stderr, flush=True)  # fmt: skip
+        print(f"building the {E5_STATIC_SPEC!r} model into {folder} (once; 2 minutes on 2 idle cores, "
+              "longer on a busy machine)", file=sys.stderr, flush=True)  # fmt: skip
         source = e5_transformer_dir()
         distill(source, folder, token_ids=latin_token_ids(source))
     return folder
