@@ -48,18 +48,20 @@ def _pca(vectors: np.ndarray, dims: int) -> np.ndarray:
 
 def distill(
     model_dir: Path, out_dir: Path, *, dims: int = 256, token_ids: Sequence[int] | None = None,
-    sif: float = 1e-4, batch_size: int = 512,
+    sif: float = 1e-4, batch_size: int = 512, prefix: str = "",
 ) -> Path:  # fmt: skip
     """Distil the transformer in `model_dir` (a directory from `search.e5_weights`) into a static
     model in `out_dir`. `token_ids` limits the vocabulary (the others get zero vectors, i.e. are
-    ignored); by default every piece is distilled."""
+    ignored); by default every piece is distilled. Each token is run after `prefix` (e.g. e5's
+    "passage: "), as the model sees text in use."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
     vocab = tokenizer.get_vocab_size(with_added_tokens=True)
     specials = {tokenizer.token_to_id(t) for t in ("<s>", "</s>", "<pad>", "<unk>")}
     ids = np.array(sorted(set(range(vocab) if token_ids is None else token_ids) - specials), dtype=np.int64)
-    vectors = _token_vectors(model_dir, ids, batch_size)
+    prefix_ids = tokenizer.encode(prefix.rstrip(), add_special_tokens=False).ids if prefix.strip() else []
+    vectors = _token_vectors(model_dir, ids, batch_size, prefix_ids)
     return save_static(model_dir, out_dir, ids, vectors, dims=dims, sif=sif)
 
 
