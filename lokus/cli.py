@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import sys
 from contextlib import contextmanager
@@ -46,9 +47,18 @@ SourcesFileOption = Annotated[
 
 
 def quiet_prefect(verbose: bool) -> None:
-    """Prefect logs only warnings unless asked for; never telemetry (offline)."""
+    """Prefect logs only warnings unless asked for; never telemetry (offline).
+
+    Without PREFECT_API_URL, Prefect runs a temporary server inside this process and stops it
+    when the command ends, sometimes while its event recorder is still writing: the tracebacks
+    that prints concern only that throw-away server (the run itself is in `lokus runs`), so they
+    are shown only with -v.
+    """
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        if not os.environ.get("PREFECT_API_URL"):
+            os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
+            logging.getLogger("sqlalchemy.pool").setLevel(logging.CRITICAL)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
