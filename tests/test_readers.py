@@ -367,6 +367,16 @@ def test_markdown_title_and_single_page():
     assert doc.language == "id"
 
 
+def test_a_press_release_is_titled_by_its_headline_not_its_genre_label():
+    text = (
+        "SIARAN PERS\nDinas Kominfo Kota Bukit Indah\nNomor: 12/SP/2019\n\n"
+        f"Warga Kini Mengurus Izin dari Rumah\n\n{PARAGRAPH_1}\n"
+    )
+    assert read_bytes(text.encode(), "rilis.txt").title == "Warga Kini Mengurus Izin dari Rumah"
+    # A genre label with nothing after a header block stays the title.
+    assert read_bytes(f"Siaran Pers\n{PARAGRAPH_1}\n".encode(), "b.txt").title == "Siaran Pers"
+
+
 def test_text_source_line_dateline_and_windows_1252():
     text = (
         "Laporan Singkat Kunjungan Diklatpim\r\n"

@@ -26,12 +26,40 @@ def normalise_newlines(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
 
 
+# A first line that names the kind of document ("SIARAN PERS", "Press release ...") heads a block of
+# issuer, number and date lines; the headline is the first line of the next paragraph.
+_GENRE_LABEL = re.compile(r"^(?:siaran\s+pers|press\s+release|rilis(?:\s+(?:pers|berita|media))?)\b", re.I)
+
+
+def _clean(line: str) -> str:
+    return _MARKDOWN_EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", line)).strip()
+
+
 def first_line_title(text: str) -> str | None:
-    """The first non-empty line, without Markdown heading marks or emphasis."""
-    for line in text.splitlines():
-        title = _MARKDOWN_EMPHASIS.sub("", _MARKDOWN_HEADING.sub("", line)).strip()
-        if title:
-            return title[:MAX_TITLE_CHARS]
+    """The first non-empty line, without Markdown heading marks or emphasis; for a press release
+    that opens with its genre label and a header block, the first line after that block."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        title = _clean(line)
+        if not title:
+            continue
+        if _GENRE_LABEL.match(title):
+            headline = _after_header_block(lines[i + 1 :])
+            if headline:
+                return headline[:MAX_TITLE_CHARS]
+        return title[:MAX_TITLE_CHARS]
+    return None
+
+
+def _after_header_block(lines: list[str]) -> str | None:
+    """The first non-empty line after the first blank line (None if the text has no such line)."""
+    blank_seen = False
+    for line in lines:
+        cleaned = _clean(line)
+        if not cleaned:
+            blank_seen = True
+        elif blank_seen:
+            return cleaned
     return None
 
 
