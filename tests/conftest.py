@@ -21,6 +21,22 @@ HOLDOUT_DOCS = REPO / "tests" / "search_holdout" / "docs"
 HOLDOUT_QUERIES = REPO / "tests" / "search_holdout" / "queries.json"
 
 
+BROKEN_PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nrusak"
+
+
+def fill_inbox(folder: Path) -> Path:
+    """`folder` with the sample documents, a broken PDF (rusak.pdf) and a password-protected one
+    (terkunci.pdf): what the flow tests ingest."""
+    import shutil
+
+    for sample in SAMPLES.iterdir():
+        if sample.suffix in (".pdf", ".html", ".txt"):
+            shutil.copy(sample, folder / sample.name)
+    (folder / "rusak.pdf").write_bytes(BROKEN_PDF)
+    shutil.copy(REAL_PDFS / "password-example.pdf", folder / "terkunci.pdf")
+    return folder
+
+
 def build_corpus_db(path: Path, docs: Path) -> Path:
     """A published warehouse of every file in `docs`: read, facts, chunks and the search index,
     through the pipeline's own steps (no Prefect), with the default embedding model."""

@@ -6,7 +6,7 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import REAL_PDFS, SAMPLES
+from conftest import SAMPLES, fill_inbox
 
 pytestmark = pytest.mark.slow
 
@@ -21,12 +21,7 @@ def runs(tmp_path_factory, prefect_harness):
     from flows.cluster import with_cluster
     from flows.ingest import THREADS, ingest
 
-    folder = tmp_path_factory.mktemp("inbox")
-    for sample in SAMPLES.iterdir():
-        if sample.suffix in (".pdf", ".html", ".txt"):
-            shutil.copy(sample, folder / sample.name)
-    (folder / "rusak.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nrusak")
-    shutil.copy(REAL_PDFS / "password-example.pdf", folder / "terkunci.pdf")
+    folder = fill_inbox(tmp_path_factory.mktemp("inbox"))
     shutil.copy(folder / "inovasi-kecamatan-layanan-kependudukan-jemput-bola.html", folder / "salinan.html")
     alone_db = tmp_path_factory.mktemp("alone") / "lokus.duckdb"
     dask_db = tmp_path_factory.mktemp("dask") / "lokus.duckdb"

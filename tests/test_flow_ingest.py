@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 import pytest
-from conftest import REAL_PDFS, SAMPLES
+from conftest import SAMPLES, fill_inbox
 
 pytestmark = pytest.mark.slow
 
@@ -16,12 +14,7 @@ def ingested(tmp_path_factory, prefect_harness):
     """Samples plus a broken, an encrypted and an empty PDF, ingested twice by the real flow."""
     from flows.ingest import ingest
 
-    folder = tmp_path_factory.mktemp("inbox")
-    for sample in SAMPLES.iterdir():
-        if sample.suffix in (".pdf", ".html", ".txt"):
-            shutil.copy(sample, folder / sample.name)
-    (folder / "rusak.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\nrusak")
-    shutil.copy(REAL_PDFS / "password-example.pdf", folder / "terkunci.pdf")
+    folder = fill_inbox(tmp_path_factory.mktemp("inbox"))
     (folder / "kosong.pdf").write_bytes(b"")
     (folder / "terpotong.pdf").write_bytes((SAMPLES / next(
         p.name for p in SAMPLES.iterdir() if p.suffix == ".pdf")).read_bytes()[:900])
