@@ -104,13 +104,15 @@ def ingest(
     quiet_prefect(verbose)
     from flows.sources import SourcesError
 
-    if dask:
+    address = dask or get_settings().dask_address
+    if address:
         from flows.cluster import check_address
 
         try:
-            check_address(dask)
+            check_address(address)
         except ValueError as exc:
-            raise fail(str(exc)) from exc
+            origin = "--dask" if dask else "LOKUS_DASK_ADDRESS"
+            raise fail(f"{origin}: {exc}") from exc
     if (dask or get_settings().dask_address) and not verbose:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # read when dask is imported
 

@@ -103,6 +103,28 @@ def test_cluster_addresses():
             check_address(bad)
 
 
+def test_a_bad_cluster_address_is_a_clear_cli_error_whichever_way_it_is_given(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from lokus.cli import app
+    from lokus.settings import get_settings
+
+    sample = str(next(p for p in SAMPLES.iterdir() if p.suffix == ".html"))
+    db = str(tmp_path / "lokus.duckdb")
+    given = CliRunner().invoke(app, ["ingest", "--dask", "local:0", sample, "--db", db])
+    assert given.exit_code != 0 and "--dask: bad Dask address 'local:0'" in " ".join(given.output.split())
+    monkeypatch.setenv("LOKUS_DASK_ADDRESS", "local:two")
+    get_settings.cache_clear()
+    try:
+        configured = CliRunner().invoke(app, ["ingest", sample, "--db", db])
+    finally:
+        monkeypatch.delenv("LOKUS_DASK_ADDRESS")
+        get_settings.cache_clear()
+    said = " ".join(configured.output.split())
+    assert configured.exit_code != 0 and "LOKUS_DASK_ADDRESS: bad Dask address 'local:two'" in said, said
+    assert not (tmp_path / "lokus.duckdb").exists()  # refused before anything was opened
+
+
 def test_cli_ingest_on_a_local_cluster_without_a_prefect_server(tmp_path):
     """`lokus ingest --dask local:1` as a user runs it, with no Prefect server configured: the
     flow's temporary server records the worker's task runs too, and the chunks are embedded."""
