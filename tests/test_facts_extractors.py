@@ -543,3 +543,13 @@ def test_group_units_lose_joining_words_in_every_form():
     ]
     listed = ctx("Peserta dibagi tiga kelompok. Mulai dari Bappeda, dan Dinas Sosial, serta Kecamatan Depok.")
     assert [g.host_unit for g in extract_groups(listed)] == ["Bappeda", "Dinas Sosial", "Kecamatan Depok"]
+
+
+def test_a_title_sending_the_visit_to_an_unknown_place_gives_no_host_rather_than_the_origin():
+    from extract.facts.site import extract_site
+
+    body = "Sebanyak 30 peserta Diklatpim IV Provinsi Sulawesi Tenggara belajar inovasi pelayanan publik."
+    unknown = ctx(body, title="Peserta Diklatpim IV Provinsi Sulawesi Tenggara Belajar ke Kota Pelita Raya")
+    assert extract_site(unknown) is None
+    known = ctx(body, title="Peserta Diklatpim IV Provinsi Sulawesi Tenggara Belajar ke Kota Kendari")
+    assert extract_site(known).region == "Kota Kendari"

@@ -83,10 +83,31 @@ def first_evidence(ctx: DocContext, region: Region) -> tuple[int, str]:
     return page, evidence(ctx.title)
 
 
+# "... ke Kota Pelita Raya" in a title: where the visit went, named with its kind.
+TITLE_DESTINATION = re.compile(
+    r"\b(?:ke|di|mengunjungi|kunjungi)\s+(?:Kota|Kabupaten|Kab\.?|Pemkot|Pemkab)\s+"
+    r"([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,2})"
+)
+
+
+def unknown_title_destination(ctx: DocContext) -> bool:
+    """Whether the title sends the visit to a kota or kabupaten the gazetteer does not know: then
+    every region it does know in the text is more likely the visitors' origin than the host."""
+    match = TITLE_DESTINATION.search(ctx.title or "")
+    if match is None:
+        return False
+    start, end = match.span(1)
+    return not any(
+        m.start < end and m.end > start and any(r.level in ("kota", "kabupaten") for r in m.candidates)
+        for m in ctx.title_mentions
+    )
+
+
 def extract_site(ctx: DocContext) -> Site | None:
-    """The host region of the document, or None when no region scores above zero."""
+    """The host region of the document, or None when no region scores above zero or the title
+    names a destination the gazetteer does not know (better no host than the visitors' origin)."""
     scores = host_scores(ctx)
-    if not scores:
+    if not scores or unknown_title_destination(ctx):
         return None
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     code, best = ranked[0]
