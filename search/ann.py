@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
 
+from search.cache import PerConnection
 from search.index import IndexInfo
 
 log = logging.getLogger(__name__)
@@ -221,18 +220,14 @@ def open_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo, *, read_only: boo
     return ann
 
 
-_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_indexes: PerConnection[AnnIndex] = PerConnection()
 
 
 def ann_for(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> AnnIndex:
     """The connection's dense index for this index generation (opened once per connection)."""
-    with _lock:
-        cached = _indexes.get(conn)
-        if cached is None or (cached.model, cached.generation) != (info.model, info.generation):
-            cached = open_ann(conn, info, read_only=_read_only(conn))
-            _indexes[conn] = cached
-        return cached
+    return _indexes.get(
+        conn, (info.model, info.generation), lambda: open_ann(conn, info, read_only=_read_only(conn))
+    )
 
 
 def _read_only(conn: duckdb.DuckDBPyConnection) -> bool:

@@ -11,13 +11,12 @@ quantised scan from there on.
 from __future__ import annotations
 
 import importlib.util
-import threading
-import weakref
 from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 
+from search.cache import PerConnection
 from search.index import IndexInfo
 
 Hit = tuple[str, str, float]  # chunk_id, document_id, score
@@ -70,18 +69,12 @@ class DenseMatrix:
         return [(self.chunk_ids[i], self.document_ids[i], float(scores[i])) for i in best]
 
 
-_matrices: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_matrices: PerConnection[DenseMatrix] = PerConnection()
 
 
 def dense_matrix(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> DenseMatrix:
     """The connection's cached matrix for this index, loaded on first use or after a rebuild."""
-    with _lock:
-        cached = _matrices.get(conn)
-        if cached is None or (cached.model, cached.generation) != (info.model, info.generation):
-            cached = DenseMatrix.load(conn, info)
-            _matrices[conn] = cached
-        return cached
+    return _matrices.get(conn, (info.model, info.generation), lambda: DenseMatrix.load(conn, info))
 
 
 def dense_top_numpy(conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.ndarray, n: int) -> list[Hit]:
@@ -115,7 +108,7 @@ def dense_top_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo, query: np.nd
     return ann_for(conn, info).top(query, n)
 
 
-_uses_ann: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_uses_ann: PerConnection[bool] = PerConnection()
 
 
 def uses_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> bool:
@@ -123,16 +116,11 @@ def uses_ann(conn: duckdb.DuckDBPyConnection, info: IndexInfo) -> bool:
     decided once per connection and index build (a query and a module lookup, not per search)."""
     from search import ann
 
-    key = (info.model, info.generation, ann.ANN_THRESHOLD)
-    with _lock:
-        cached = _uses_ann.get(conn)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    big = ann.count_active_vectors(conn, info) >= ann.ANN_THRESHOLD
-    answer = big and importlib.util.find_spec("usearch") is not None
-    with _lock:
-        _uses_ann[conn] = (key, answer)
-    return answer
+    def decide() -> bool:
+        big = ann.count_active_vectors(conn, info) >= ann.ANN_THRESHOLD
+        return big and importlib.util.find_spec("usearch") is not None
+
+    return _uses_ann.get(conn, (info.model, info.generation, ann.ANN_THRESHOLD), decide)
 
 
 def resolve_backend(conn: duckdb.DuckDBPyConnection, info: IndexInfo, name: str) -> str:

@@ -21,19 +21,20 @@ from __future__ import annotations
 import bisect
 import math
 import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
 
+from search.cache import PerConnection
 from search.concepts import Concepts, default_concepts, normalise_text
 from search.stopwords import all_stopwords
 from warehouse.db import load_extension, transaction
 
 STEMMER = "indonesian"
 MEMO_SIZE = 64  # masks kept per keyword index (one per distinct set of search filters)
+_memo_lock = threading.Lock()
 SEP = "\x1f"
 # Sources of a document's facts text: what the document is about, in few words.
 _FACT_TEXTS = (
@@ -241,11 +242,11 @@ class LexicalIndex:
         must not modify the array."""
         if not self.read_only:
             return make()
-        with _lock:
+        with _memo_lock:
             found = self._memo.get(key)
         if found is None:
             found = make()
-            with _lock:
+            with _memo_lock:
                 if len(self._memo) >= MEMO_SIZE:
                     self._memo.pop(next(iter(self._memo)))
                 self._memo[key] = found
@@ -306,18 +307,12 @@ def _load_postings(conn: duckdb.DuckDBPyConnection, kind: str, n_terms: int) -> 
     )
 
 
-_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_indexes: PerConnection[LexicalIndex] = PerConnection()
 
 
 def lexical_index(conn: duckdb.DuckDBPyConnection, generation: int) -> LexicalIndex:
     """The connection's cached keyword index, loaded on first use or after a rebuild."""
-    with _lock:
-        cached = _indexes.get(conn)
-        if cached is None or cached.generation != generation:
-            cached = LexicalIndex.load(conn, generation)
-            _indexes[conn] = cached
-        return cached
+    return _indexes.get(conn, generation, lambda: LexicalIndex.load(conn, generation))
 
 
 @dataclass(frozen=True)
