@@ -31,13 +31,14 @@ def document_details(conn: duckdb.DuckDBPyConnection, document_ids: list[str]) -
         """
         SELECT document_id, host_region, host_region_code, host_province, program, start_date, year
         FROM fact_visits WHERE document_id IN (SELECT unnest(string_split(?, chr(31))))
-          AND host_region IS NOT NULL
-        ORDER BY visit_id DESC
+        ORDER BY host_region IS NOT NULL, visit_id DESC
         """,
         ids,
     ).fetchall():
         if doc in out:
-            out[doc].update(host_region=region, region_code=code, province=province, program=program)
+            if region is not None:
+                out[doc].update(host_region=region, region_code=code, province=province)
+            out[doc]["program"] = program or out[doc]["program"]
             if start or out[doc]["date"] is None:
                 out[doc]["date"] = start.isoformat() if start else (str(year) if year else None)
     for doc, region, code, province, year in conn.execute(

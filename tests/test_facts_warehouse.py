@@ -148,3 +148,17 @@ def test_views_have_the_documented_columns(warehouse, view):
     }[view]
     columns = [row[0] for row in warehouse.execute(f"DESCRIBE {view}").fetchall()]
     assert columns == expected
+
+
+def test_a_visit_to_an_unknown_place_still_shows_its_programme_and_date(warehouse):
+    from search.details import document_details
+
+    text = (
+        "Peserta PKA Provinsi Sulawesi Tenggara Belajar ke Kota Pelita Raya\n\n"
+        "Kendari, Senin 13 Mei 2024 - Sebanyak 30 peserta Pelatihan Kepemimpinan Administrator (PKA) "
+        "Angkatan IV melaksanakan benchmarking ke Kota Pelita Raya untuk belajar mal pelayanan publik."
+    )
+    doc = load(warehouse, "pelita.txt", text)
+    detail = document_details(warehouse, [doc.document_id])[doc.document_id]
+    assert detail["host_region"] is None  # not the visitors' province
+    assert detail["program"] == "PKA" and detail["date"] == "2024-05-13"
