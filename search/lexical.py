@@ -30,7 +30,7 @@ import numpy as np
 from search.cache import PerConnection
 from search.concepts import Concepts, default_concepts, normalise_text
 from search.stopwords import all_stopwords
-from warehouse.db import load_extension, transaction
+from warehouse.db import load_extension, relations, transaction
 
 STEMMER = "indonesian"
 MEMO_SIZE = 64  # masks kept per keyword index (one per distinct set of search filters)
@@ -45,17 +45,9 @@ _FACT_TEXTS = (
 )
 
 
-def _relations(conn: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = conn.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_catalog = current_database()"
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def _document_texts_sql(conn: duckdb.DuckDBPyConnection) -> str:
     """SQL of (document_id, text) for active documents: title, pages, then facts text."""
-    tables = _relations(conn)
+    tables = relations(conn)
     facts = " UNION ALL ".join(
         f"SELECT document_id, {expr} AS t FROM {table}" for table, expr in _FACT_TEXTS if table in tables
     )
@@ -184,7 +176,7 @@ def build_lexical(conn: duckdb.DuckDBPyConnection, concepts: Concepts | None = N
 
 
 def has_lexical(conn: duckdb.DuckDBPyConnection) -> bool:
-    return {"search_terms", "search_postings", "search_units"} <= _relations(conn)
+    return {"search_terms", "search_postings", "search_units"} <= relations(conn)
 
 
 @dataclass

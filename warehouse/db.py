@@ -66,6 +66,15 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def relations(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables and views in the warehouse's main schema."""
+    rows = conn.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_catalog = current_database()"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def seed_reference_data(conn: duckdb.DuckDBPyConnection) -> None:
     """Fill reference tables that ship with Lokus (the region gazetteer); idempotent."""
     from warehouse.facts import load_regions

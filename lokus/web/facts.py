@@ -12,6 +12,7 @@ from collections.abc import Callable
 import duckdb
 
 from lokus.web.highlight import evidence_anchor
+from warehouse.db import relations
 
 FACT_TABLES = {
     "site": "fact_sites",
@@ -36,15 +37,6 @@ def packed(values: list[str]) -> str:
     optional imports); one joined string costs nothing.
     """
     return SEP.join(values)
-
-
-def relations(conn: duckdb.DuckDBPyConnection) -> set[str]:
-    """Names of the tables and views in the warehouse's main schema."""
-    rows = conn.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_catalog = current_database()"
-    ).fetchall()
-    return {r[0] for r in rows}
 
 
 def has_facts(conn: duckdb.DuckDBPyConnection) -> bool:

@@ -15,8 +15,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from lokus.web import export, facts
+from lokus.web import export
 from lokus.web.render import render
+from warehouse.db import relations
 from warehouse.sql import QueryRefused, QueryResult, run_query
 
 router = APIRouter()
@@ -122,7 +123,7 @@ def catalog(conn: duckdb.DuckDBPyConnection) -> list[dict]:
 def examples(conn: duckdb.DuckDBPyConnection) -> list[str]:
     """A few statements to start from, using the views this warehouse has."""
     found = ["SELECT doc_type, count(*) AS documents FROM documents GROUP BY doc_type ORDER BY 2 DESC"]
-    names = facts.relations(conn)
+    names = relations(conn)
     if "visits" in names:
         found.append("SELECT * FROM visits LIMIT 20")
     if "site_profiles" in names:
